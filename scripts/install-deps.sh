@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Install every Debian package vtepd's build, tests, demo and benchmarks
+# need. Idempotent and quiet when everything is already there.
+#   scripts/install-deps.sh            build + test + demo packages
+#   scripts/install-deps.sh --bench    also Open vSwitch with DPDK (bench peer)
+set -euo pipefail
+
+pkgs=(
+	# build
+	gcc clang meson ninja-build pkg-config
+	dpdk dpdk-dev libdpdk-dev
+	libjansson-dev libcurl4-openssl-dev libxml2-dev libssl-dev
+	libcmocka-dev libpcap-dev libbsd-dev libnuma-dev
+	# sanitizers and fuzzing with clang
+	libclang-rt-14-dev
+	# tests, demo
+	python3 python3-scapy tshark iproute2 iputils-ping tcpdump
+	netcat-openbsd openssl procps ethtool curl
+)
+if [[ "${1:-}" == "--bench" ]]; then
+	pkgs+=(openvswitch-switch-dpdk linux-perf valgrind)
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	[[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+	command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) for apt-get" >&2; exit 1; }
+	sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+# Do not let apt start services (e.g. openvswitch-switch) on a test box.
+policy=/usr/sbin/policy-rc.d
+made_policy=0
+if [[ ! -e $policy ]]; then
+	printf '#!/bin/sh\nexit 101\n' | $sudo tee $policy >/dev/null
+	$sudo chmod +x $policy
+	made_policy=1
+fi
+cleanup() { [[ $made_policy -eq 1 ]] && $sudo rm -f $policy; }
+trap cleanup EXIT
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
