@@ -129,7 +129,6 @@ struct dp_counters {
 	uint64_t decap_pkts;      /* frames decapsulated and delivered */
 	uint64_t flood_pkts;      /* BUM / unknown frames replicated */
 	uint64_t flood_copies;    /* tunnel packets sent by replication */
-	uint64_t local_pkts;      /* frames switched between access attachments */
 	uint64_t arp_replies;     /* ARP replies sent for our addresses */
 	uint64_t arp_requests;    /* ARP requests sent (resolution) */
 	uint64_t icmp_echo_replies;

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dp_private.h - declarations shared inside dataplane/ only.
+ *
+ * Thread-safety: a struct dp_lcore is written only by the lcore that owns
+ * it (its counters included, see DP_STAT_ADD); other threads read the
+ * counters with relaxed loads. struct dp and struct dp_port are written by
+ * the main thread before dp_start() and read-only afterwards.
+ */
+#ifndef VTEP_DP_PRIVATE_H
+#define VTEP_DP_PRIVATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+#include <rte_ring.h>
+
+#include "common/compiler.h"
+#include "dp.h"
+#include "mapping/map.h"
+#include "pkt.h"
+
+#define DP_BURST_MAX    32  /* packets per rx burst */
+#define DP_PREFETCH     3   /* prefetch packet i + DP_PREFETCH while handling i */
+#define DP_TXB_MAX      128 /* per (lcore, port) tx buffer: a burst plus flood copies */
+#define DP_EV_RING_SIZE 4096
+#define DP_CMD_RING_SIZE 256
+#define DP_EVF_SLOTS    1024 /* learn-event dedup filter, per lcore */
+
+/* Relaxed load + store by the owning lcore: no locked instruction on the
+ * fast path, and readers on other threads see whole values (kernel per-cpu
+ * counter discipline; keeps TSan quiet). */
+#define DP_STAT_ADD(ctr, n)                                                                   \
+	__atomic_store_n(&(ctr), __atomic_load_n(&(ctr), __ATOMIC_RELAXED) + (n), __ATOMIC_RELAXED)
+
+struct dp_lcore_stats {
+	uint64_t port_rx_pkts[DP_MAX_PORTS];
+	uint64_t port_rx_bytes[DP_MAX_PORTS];
+	uint64_t port_tx_pkts[DP_MAX_PORTS];
+	uint64_t port_tx_bytes[DP_MAX_PORTS];
+	uint64_t drops[DP_DROP_MAX];
+	uint64_t encap_pkts;
+	uint64_t decap_pkts;
+	uint64_t flood_pkts;
+	uint64_t flood_copies;
+	uint64_t arp_replies;
+	uint64_t arp_requests;
+	uint64_t icmp_echo_replies;
+	uint64_t events_posted;
+	uint64_t events_lost;
+	uint64_t idle_sleeps;
+	uint64_t busy_polls;
+	uint64_t empty_polls;
+} __rte_cache_aligned;
+
+struct dp_seg_stats {
+	uint64_t encap_pkts, encap_bytes;
+	uint64_t decap_pkts, decap_bytes;
+	uint64_t flood_pkts;
+	uint64_t drops;
+};
+
+struct dp_vtep_stats {
+	uint64_t tx_pkts, tx_bytes;
+	uint64_t rx_pkts, rx_bytes;
+};
+
+/* Per-lcore, per-segment token bucket for flooded (BUM) frames. */
+struct dp_flood_tb {
+	uint64_t last_tsc;
+	uint32_t tokens;
+};
+
+/* Learn-event dedup: a frame stream from one MAC posts at most one event
+ * per hold time per lcore, whatever the packet rate. */
+struct dp_evf_slot {
+	uint64_t key;
+	uint64_t dest;
+	uint64_t tsc;
+};
+
+struct dp_txb {
+	uint16_t nb;
+	struct rte_mbuf *pkts[DP_TXB_MAX];
+};
+
+struct dp_rxq {
+	uint16_t port;   /* dataplane port index */
+	uint16_t ethdev; /* ethdev port id */
+	uint16_t queue;
+	uint8_t role;    /* enum dp_port_role */
+};
+
+/* What a lcore needs to know about a port, copied into its own context. */
+struct dp_port_fast {
+	uint16_t ethdev;
+	uint16_t max_frame;    /* largest frame we may send, without FCS */
+	uint8_t role;
+	bool tx_ip_cksum;      /* outer IPv4 checksum offload */
+	struct rte_ether_addr mac;
+};
+
+struct dp_lcore {
+	/* read-mostly, set up before start */
+	struct dp *dp;
+	struct map *map;
+	struct rte_mempool *pool;
+	struct rte_ring *ev_ring;     /* lcore -> control (single producer/consumer) */
+	struct rte_ring *cmd_ring;    /* control -> lcore 0 only, else NULL */
+	unsigned id;                  /* 0..nb_lcores-1, also the RCU reader id */
+	unsigned lcore_id;
+	uint16_t nb_rxq;
+	uint16_t txq;                 /* this lcore's tx queue on every port */
+	uint16_t ul_port;             /* dataplane index of the underlay port */
+	uint16_t nb_ports;
+	struct dp_rxq rxq[DP_MAX_PORTS];
+	struct dp_port_fast port[DP_MAX_PORTS];
+	rte_be32_t vtep_ip;           /* gateway VTEP address */
+	rte_be32_t ul_ip;             /* underlay port address */
+	rte_be16_t udp_port;          /* VXLAN port, network order */
+	uint16_t ul_ip_mtu;           /* underlay IP MTU */
+	uint64_t tsc_hz;
+	uint64_t evf_hold_tsc;        /* dedup hold time */
+	bool idle_backoff;
+	uint32_t idle_max_us;
+	uint32_t segments_max;
+	uint32_t vteps_max;
+	uint32_t nb_lcores;
+
+	/* written by this lcore only */
+	uint64_t now_tsc;
+	uint32_t now_s;               /* map_now_s(), once per burst */
+	uint32_t nb_empty;            /* consecutive empty passes */
+	uint32_t sleep_us;
+	struct dp_txb tx[DP_MAX_PORTS];
+	struct dp_lcore_stats stats;
+	struct dp_seg_stats *seg_stats;   /* [segments_max] */
+	struct dp_vtep_stats *vtep_stats; /* [vteps_max] */
+	struct dp_flood_tb *flood_tb;     /* [segments_max] */
+	struct dp_evf_slot evf[DP_EVF_SLOTS];
+} __rte_cache_aligned;
+
+struct dp_port {
+	struct dp_port_conf conf;
+	uint16_t ethdev;
+	uint16_t nb_rxq;
+	uint16_t nb_txq;
+	struct rte_ether_addr mac;
+	bool probed_by_us;       /* rte_dev_probe() was ours: remove on destroy */
+	bool started;
+	bool tx_ip_cksum;
+	bool rx_ip_cksum;
+};
+
+struct dp {
+	struct dp_conf conf;
+	struct map *map;
+	struct rte_mempool *pool;
+	struct dp_port ports[DP_MAX_PORTS];
+	uint16_t nb_ports;
+	uint16_t ul_port;
+	struct dp_lcore *lcores[DP_MAX_LCORES];
+	unsigned nb_lcores;
+	struct rte_ring *cmd_ring;
+	unsigned ev_next;        /* round-robin start for dp_events_drain */
+	bool started;
+};
+
+/* Command from the control thread to lcore 0. */
+struct dp_cmd {
+	uint32_t type; /* DP_CMD_* */
+	uint32_t ip;   /* network order */
+};
+
+#define DP_CMD_ARP_SOLICIT 1
+
+/* stop flag shared by every lcore (set by dp_stop) */
+extern volatile int dp_stop_flag;
+
+/* port.c */
+int dp_ports_setup(struct dp *dp);
+int dp_ports_start(struct dp *dp);
+void dp_ports_stop(struct dp *dp);
+void dp_ports_close(struct dp *dp);
+
+/* lcore.c */
+int dp_lcore_main(void *arg);
+void dp_tx_flush(struct dp_lcore *lc, uint16_t port);
+void dp_event_post(struct dp_lcore *lc, const struct dp_event *ev);
+
+/* Queue a packet for transmission on dataplane port @p port. */
+static inline void
+dp_tx_enqueue(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m)
+{
+	struct dp_txb *b = &lc->tx[port];
+
+	if (unlikely(b->nb == DP_TXB_MAX))
+		dp_tx_flush(lc, port);
+	b->pkts[b->nb++] = m;
+}
+
+/* rte_pktmbuf_prepend() for a caller that knows the headroom is there
+ * (it just removed at least @p len bytes of headers). */
+static inline uint8_t *
+dp_mbuf_push(struct rte_mbuf *m, uint16_t len)
+{
+	VTEP_ASSERT(rte_pktmbuf_headroom(m) >= len);
+	m->data_off = (uint16_t)(m->data_off - len);
+	m->data_len = (uint16_t)(m->data_len + len);
+	m->pkt_len += len;
+	return rte_pktmbuf_mtod(m, uint8_t *);
+}
+
+static inline void
+dp_drop(struct dp_lcore *lc, struct rte_mbuf *m, enum dp_drop reason)
+{
+	DP_STAT_ADD(lc->stats.drops[reason], 1);
+	rte_pktmbuf_free(m);
+}
+
+/* decap.c / encap.c / flood.c / arp.c */
+void dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb);
+void dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb);
+void dp_flood(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m);
+void dp_encap_one(struct dp_lcore *lc, const struct map_seg *seg,
+		  const struct map_vtep_tmpl *t, struct rte_mbuf *m, uint16_t sport);
+void dp_arp_input(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m);
+void dp_icmp_input(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, uint32_t l3_off);
+void dp_arp_solicit_send(struct dp_lcore *lc, rte_be32_t ip);
+void dp_cmd_poll(struct dp_lcore *lc);
+
+/* Learn-event helper used by encap and decap. */
+void dp_learn_post(struct dp_lcore *lc, uint64_t key, uint64_t dest, const struct dp_event *ev);
+
+#endif /* VTEP_DP_PRIVATE_H */

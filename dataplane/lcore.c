@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * lcore.c - the run-to-completion burst loop of a forwarding lcore.
+ *
+ * Each lcore owns one RX queue on every port and its own TX queue on every
+ * port, so nothing here is shared with another lcore but the read-only
+ * mapping tables. Per pass: rx burst on each queue -> process -> one tx
+ * burst per destination port; then (lcore 0) the control commands; then
+ * one RCU quiescent report; then, if the pass found nothing, idle backoff.
+ */
+#include <sys/prctl.h>
+#include <time.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_pause.h>
+
+#include "dp_private.h"
+
+volatile int dp_stop_flag;
+
+#define DP_IDLE_SPIN  256  /* empty passes before pausing */
+#define DP_IDLE_PAUSE 1024 /* empty passes before sleeping */
+
+void
+dp_tx_flush(struct dp_lcore *lc, uint16_t port)
+{
+	struct dp_txb *b = &lc->tx[port];
+	uint16_t ethdev = lc->port[port].ethdev;
+	uint64_t bytes = 0;
+	uint16_t sent, n = b->nb;
+
+	if (n == 0)
+		return;
+	/* Lengths before the PMD owns (and may free) the mbufs. */
+	for (uint16_t i = 0; i < n; i++)
+		bytes += rte_pktmbuf_pkt_len(b->pkts[i]);
+	sent = rte_eth_tx_burst(ethdev, lc->txq, b->pkts, n);
+	if (unlikely(sent < n)) /* one retry: software ports drain in bursts */
+		sent += rte_eth_tx_burst(ethdev, lc->txq, b->pkts + sent, (uint16_t)(n - sent));
+	if (unlikely(sent < n)) {
+		for (uint16_t i = sent; i < n; i++) {
+			bytes -= rte_pktmbuf_pkt_len(b->pkts[i]);
+			rte_pktmbuf_free(b->pkts[i]);
+		}
+		DP_STAT_ADD(lc->stats.drops[DP_DROP_TX_FULL], n - sent);
+	}
+	DP_STAT_ADD(lc->stats.port_tx_pkts[port], sent);
+	DP_STAT_ADD(lc->stats.port_tx_bytes[port], bytes);
+	b->nb = 0;
+}
+
+void
+dp_event_post(struct dp_lcore *lc, const struct dp_event *ev)
+{
+	if (likely(rte_ring_sp_enqueue_elem(lc->ev_ring, (void *)(uintptr_t)ev, sizeof(*ev)) == 0))
+		DP_STAT_ADD(lc->stats.events_posted, 1);
+	else
+		DP_STAT_ADD(lc->stats.events_lost, 1);
+}
+
+void
+dp_learn_post(struct dp_lcore *lc, uint64_t key, uint64_t dest, const struct dp_event *ev)
+{
+	/* Fibonacci hashing of the key picks the dedup slot. */
+	struct dp_evf_slot *s = &lc->evf[(key * 0x9e3779b97f4a7c15ull) >> 54];
+
+	if (s->key == key && s->dest == dest && lc->now_tsc - s->tsc < lc->evf_hold_tsc)
+		return;
+	s->key = key;
+	s->dest = dest;
+	s->tsc = lc->now_tsc;
+	dp_event_post(lc, ev);
+}
+
+/* Nothing arrived in this pass: spin a little, then pause, then sleep with
+ * a doubling period capped at idle_max_us, so a returning packet waits at
+ * most about idle_max_us plus the wake-up latency. */
+static void
+dp_idle(struct dp_lcore *lc)
+{
+	struct timespec ts;
+
+	if (!lc->idle_backoff)
+		return;
+	if (lc->nb_empty < DP_IDLE_PAUSE) {
+		if (++lc->nb_empty >= DP_IDLE_SPIN)
+			rte_pause();
+		return;
+	}
+	lc->sleep_us = lc->sleep_us == 0 ? 1 : RTE_MIN(lc->sleep_us * 2, lc->idle_max_us);
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)lc->sleep_us * 1000;
+	nanosleep(&ts, NULL);
+	DP_STAT_ADD(lc->stats.idle_sleeps, 1);
+}
+
+static inline unsigned
+dp_poll_queue(struct dp_lcore *lc, const struct dp_rxq *q)
+{
+	struct rte_mbuf *pkts[DP_BURST_MAX];
+	uint64_t bytes = 0;
+	uint16_t nb;
+
+	nb = rte_eth_rx_burst(q->ethdev, q->queue, pkts, DP_BURST_MAX);
+	if (nb == 0)
+		return 0;
+	for (uint16_t i = 0; i < nb; i++)
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	DP_STAT_ADD(lc->stats.port_rx_pkts[q->port], nb);
+	DP_STAT_ADD(lc->stats.port_rx_bytes[q->port], bytes);
+	if (q->role == DP_PORT_UNDERLAY)
+		dp_underlay_burst(lc, q->port, pkts, nb);
+	else
+		dp_access_burst(lc, q->port, pkts, nb);
+	/* One tx burst per destination port per rx burst. */
+	for (uint16_t p = 0; p < lc->nb_ports; p++)
+		if (lc->tx[p].nb != 0)
+			dp_tx_flush(lc, p);
+	return nb;
+}
+
+int
+dp_lcore_main(void *arg)
+{
+	struct dp_lcore *lc = arg;
+
+	/* Short idle sleeps must be short: the default 50 us timer slack
+	 * would double them. */
+	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+	map_reader_online(lc->map, lc->id);
+	while (likely(!__atomic_load_n(&dp_stop_flag, __ATOMIC_RELAXED))) {
+		unsigned got = 0;
+
+		lc->now_tsc = rte_rdtsc();
+		lc->now_s = map_now_s(lc->map, lc->now_tsc);
+		for (uint16_t q = 0; q < lc->nb_rxq; q++)
+			got += dp_poll_queue(lc, &lc->rxq[q]);
+		if (lc->cmd_ring != NULL)
+			dp_cmd_poll(lc);
+		map_reader_quiescent(lc->map, lc->id);
+		if (got != 0) {
+			lc->nb_empty = 0;
+			lc->sleep_us = 0;
+			DP_STAT_ADD(lc->stats.busy_polls, 1);
+		} else {
+			DP_STAT_ADD(lc->stats.empty_polls, 1);
+			dp_idle(lc);
+		}
+	}
+	map_reader_offline(lc->map, lc->id);
+	return 0;
+}

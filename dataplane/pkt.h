@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * pkt.h - pure packet functions over (bytes, length): classification and
+ * validation of underlay frames, the encapsulation header patch, the flow
+ * hash for the UDP source port, ARP and ICMP echo replies. They need no
+ * EAL, no mbuf and no table, so unit tests and fuzzers call them directly.
+ *
+ * Thread-safety: pure functions, callable from any thread.
+ */
+#ifndef VTEP_DP_PKT_H
+#define VTEP_DP_PKT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+#include <rte_hash_crc.h>
+#include <rte_ip.h>
+
+#include "common/compiler.h"
+#include "dp.h"
+
+#define DP_UDP_SPORT_MIN 49152 /* RFC 7348 5: ephemeral range for the entropy port */
+#define DP_VXLAN_HLEN_IPV4 50  /* outer Ethernet + IPv4 + UDP + VXLAN */
+#define DP_VXLAN_MIN_LEN (DP_VXLAN_HLEN_IPV4 + RTE_ETHER_HDR_LEN) /* + inner Ethernet */
+
+/* What the underlay receive path must know about this gateway. */
+struct dp_ul_ctx {
+	struct rte_ether_addr mac; /* the underlay port's MAC */
+	rte_be32_t vtep_ip;        /* gateway VTEP address */
+	rte_be32_t port_ip;        /* underlay port address (may equal vtep_ip) */
+	rte_be16_t udp_port;       /* VXLAN port, network order */
+};
+
+enum dp_ul_kind {
+	DP_UL_VXLAN, /* a valid VXLAN packet to us */
+	DP_UL_ARP,   /* ARP: dp_arp_*() decide */
+	DP_UL_ICMP,  /* ICMP to one of our addresses */
+	DP_UL_DROP,  /* invalid: drop with info.drop */
+};
+
+struct dp_ul_info {
+	uint8_t kind;       /* enum dp_ul_kind */
+	uint8_t drop;       /* enum dp_drop, for DP_UL_DROP */
+	uint16_t l3_off;    /* outer IPv4 header */
+	uint16_t inner_off; /* inner Ethernet header */
+	uint16_t inner_len; /* inner frame length (outer padding excluded) */
+	uint32_t vni;       /* host order */
+	rte_be32_t src_ip;  /* outer source: the sending VTEP */
+};
+
+/**
+ * Slow, exhaustive classification of an underlay frame: finds the exact
+ * drop reason of a bad frame, or accepts what the fast path leaves to it
+ * (IP options, a non-zero UDP checksum, ARP, ICMP).
+ * @param ip_cksum_good the NIC verified the IPv4 header checksum.
+ */
+void dp_ul_classify_slow(const uint8_t *p, uint32_t len, const struct dp_ul_ctx *c,
+			 bool ip_cksum_good, struct dp_ul_info *out);
+
+/**
+ * Classify an underlay frame. The common case - IPv4 without options, UDP
+ * to our VXLAN port with checksum 0, valid VXLAN header - is decided here
+ * with a handful of compares; anything else goes to dp_ul_classify_slow().
+ */
+static inline void
+dp_ul_classify(const uint8_t *p, uint32_t len, const struct dp_ul_ctx *c, bool ip_cksum_good,
+	       struct dp_ul_info *out)
+{
+	const uint8_t *ip = p + RTE_ETHER_HDR_LEN;
+	const uint8_t *udp = ip + 20;
+	const uint8_t *vx = udp + 8;
+	uint16_t et, tot, frag, ulen, dport, ucsum;
+	uint32_t dst, src, w0, w1;
+
+	if (unlikely(len < DP_VXLAN_MIN_LEN))
+		goto slow;
+	memcpy(&et, p + 12, 2);
+	memcpy(&tot, ip + 2, 2);
+	memcpy(&frag, ip + 6, 2);
+	memcpy(&src, ip + 12, 4);
+	memcpy(&dst, ip + 16, 4);
+	memcpy(&ulen, udp + 4, 2);
+	memcpy(&dport, udp + 2, 2);
+	memcpy(&ucsum, udp + 6, 2);
+	memcpy(&w0, vx, 4);
+	memcpy(&w1, vx + 4, 4);
+	tot = rte_be_to_cpu_16(tot);
+	if (unlikely(et != RTE_BE16(RTE_ETHER_TYPE_IPV4) || ip[0] != 0x45 || ip[9] != IPPROTO_UDP ||
+		     ip[8] == 0 || (frag & RTE_BE16(0x3fff)) != 0 || dst != c->vtep_ip ||
+		     dport != c->udp_port || ucsum != 0 || tot > len - RTE_ETHER_HDR_LEN ||
+		     tot < 20 + 8 + 8 + RTE_ETHER_HDR_LEN ||
+		     rte_be_to_cpu_16(ulen) != tot - 20 || w0 != RTE_BE32(0x08000000) ||
+		     (w1 & RTE_BE32(0xff)) != 0 || src == c->vtep_ip || src == c->port_ip ||
+		     ip[12] == 0 || ip[12] >= 224 || !rte_is_same_ether_addr((const void *)p, &c->mac)))
+		goto slow;
+	if (!ip_cksum_good && unlikely(rte_raw_cksum(ip, 20) != 0xffff))
+		goto slow;
+	out->kind = DP_UL_VXLAN;
+	out->l3_off = RTE_ETHER_HDR_LEN;
+	out->inner_off = DP_VXLAN_HLEN_IPV4;
+	out->inner_len = (uint16_t)(tot - 36);
+	out->vni = rte_be_to_cpu_32(w1) >> 8;
+	out->src_ip = src;
+	return;
+slow:
+	dp_ul_classify_slow(p, len, c, ip_cksum_good, out);
+}
+
+/**
+ * Flow hash of an (untagged) Ethernet frame: MACs, and for IPv4 the
+ * addresses and TCP/UDP ports. Frames of one flow hash alike, so they take
+ * one underlay ECMP path (RFC 7348 5).
+ */
+static inline uint32_t
+dp_flow_hash(const uint8_t *p, uint32_t len)
+{
+	uint64_t a, b;
+	uint32_t h;
+
+	memcpy(&a, p, 8);
+	memcpy(&b, p + 4, 8);
+	h = rte_hash_crc_8byte(a, 0x9e3779b9);
+	h = rte_hash_crc_8byte(b, h);
+	if (len >= 38 && p[12] == 0x08 && p[13] == 0x00) {
+		memcpy(&a, p + 26, 8); /* IPv4 source + destination */
+		h = rte_hash_crc_8byte(a, h);
+		if (p[14] == 0x45 && (p[23] == IPPROTO_UDP || p[23] == IPPROTO_TCP) &&
+		    (p[20] & 0x3f) == 0 && p[21] == 0) {
+			uint32_t ports;
+
+			memcpy(&ports, p + 34, 4);
+			h = rte_hash_crc_4byte(ports, h);
+		}
+	}
+	return h;
+}
+
+/* The UDP source port for a flow hash, network order, in 49152..65535. */
+static inline rte_be16_t
+dp_udp_sport(uint32_t h)
+{
+	return rte_cpu_to_be_16((uint16_t)(DP_UDP_SPORT_MIN | ((h ^ (h >> 16)) & 0x3fff)));
+}
+
+/* Fold a 32-bit ones'-complement sum to 16 bits. */
+static inline uint16_t
+dp_csum_fold(uint32_t sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/*
+ * Write the per-packet fields of an IPv4 VXLAN header already copied from
+ * its template at @p h (50 bytes): lengths, checksum, source port, VNI.
+ * @param inner_len inner frame length.
+ * @param csum_base the template's ip_csum_base (see mapping/map.h).
+ * @param sw_csum compute the IPv4 checksum (no offload).
+ */
+static inline void
+dp_encap_patch_ipv4(uint8_t *h, uint32_t inner_len, uint32_t csum_base, rte_be16_t sport,
+		    rte_be32_t vni_word, bool sw_csum)
+{
+	rte_be16_t tot = rte_cpu_to_be_16((uint16_t)(inner_len + 36));
+	rte_be16_t ulen = rte_cpu_to_be_16((uint16_t)(inner_len + 16));
+
+	memcpy(h + 14 + 2, &tot, 2);
+	if (sw_csum) {
+		uint16_t c = (uint16_t)~dp_csum_fold(csum_base + tot);
+
+		memcpy(h + 14 + 10, &c, 2);
+	}
+	memcpy(h + 34, &sport, 2);
+	memcpy(h + 34 + 4, &ulen, 2);
+	memcpy(h + 42 + 4, &vni_word, 4);
+}
+
+/**
+ * Turn an ARP request for one of our addresses into its reply, in place.
+ * @param targets our addresses (network order), @p nb_targets of them.
+ * @param sender_ip,sender_mac receive the requester's binding (worth
+ *   learning: it is about to talk to us).
+ * @return 0 when @p p now holds the reply (same length), DP_DROP_* when the
+ *   frame must be dropped: ARP_MALFORMED, ARP_NOT_FOR_US; or -1 when it is
+ *   a reply or gratuitous ARP (learn the sender, send nothing).
+ */
+int dp_arp_reply_make(uint8_t *p, uint32_t len, const struct rte_ether_addr *our_mac,
+		      const rte_be32_t *targets, unsigned nb_targets, rte_be32_t *sender_ip,
+		      struct rte_ether_addr *sender_mac);
+
+/**
+ * Build a broadcast ARP request "who has @p target_ip, tell @p our_ip" into
+ * @p p (at least 60 bytes: padded to the Ethernet minimum).
+ * @return the frame length (60).
+ */
+uint32_t dp_arp_request_build(uint8_t *p, const struct rte_ether_addr *our_mac, rte_be32_t our_ip,
+			      rte_be32_t target_ip);
+
+/**
+ * Turn an ICMP echo request (IPv4 at @p l3_off) into the echo reply, in
+ * place: addresses swapped, TTL reset, checksums updated.
+ * @return 0, or DP_DROP_ICMP_MALFORMED / DP_DROP_ICMP_UNHANDLED.
+ */
+int dp_icmp_echo_reply_make(uint8_t *p, uint32_t len, uint32_t l3_off, uint8_t ttl);
+
+#endif /* VTEP_DP_PKT_H */
