@@ -94,7 +94,7 @@ dp_ul_classify(const uint8_t *p, uint32_t len, const struct dp_ul_ctx *c, bool i
 		     tot < 20 + 8 + 8 + RTE_ETHER_HDR_LEN ||
 		     rte_be_to_cpu_16(ulen) != tot - 20 || w0 != RTE_BE32(0x08000000) ||
 		     (w1 & RTE_BE32(0xff)) != 0 || src == c->vtep_ip || src == c->port_ip ||
-		     ip[12] == 0 || ip[12] >= 224 || !rte_is_same_ether_addr((const void *)p, &c->mac)))
+		     ip[12] == 0 || ip[12] == 127 || ip[12] >= 224 || !rte_is_same_ether_addr((const void *)p, &c->mac)))
 		goto slow;
 	if (!ip_cksum_good && unlikely(rte_raw_cksum(ip, 20) != 0xffff))
 		goto slow;
