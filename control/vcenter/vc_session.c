@@ -37,9 +37,14 @@ fail(struct vc_sess *s, const char *method, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
+	/* Our own abort (stop) is no error of the manager's. */
+	if (err == -ECANCELED) {
+		LOG_DEBUG(vc, "%s: %s: %s", s->name, method, detail);
+		return err;
+	}
 	snprintf(s->last_error, sizeof(s->last_error), "%s: %s", method, detail);
 	s->nb_errors++;
-	if (err == -ECANCELED || s->quiet)
+	if (s->quiet)
 		LOG_DEBUG(vc, "%s: %s", s->name, s->last_error);
 	else if (err == -EKEYEXPIRED)
 		LOG_WARN(vc, "%s: %s", s->name, s->last_error);
@@ -91,7 +96,7 @@ vc_sess_call(struct vc_sess *s, const char *method, uint32_t timeout_ms, xmlDoc 
 		*s->timeout_slot = timeout_ms;
 	r = s->transport(s->transport_ctx, action, s->req.p, s->req.len, &resp);
 	s->recv_ns = src_now_ns();
-	s->reachable = r == 0;
+	s->reachable = r == 0 || r == -ECANCELED;
 	if (r < 0)
 		r = fail(s, method, r, "%s", resp.err[0] ? resp.err : strerror(-r));
 	else if (resp.status != 200 && resp.status != 500)

@@ -445,7 +445,9 @@ vc_source_start_opts(const struct cfg_manager *mc, uint16_t src_id, struct src_q
 		vs->rnd = 1;
 	src_status_init(&vs->slot, "vcenter", mc->name);
 	vs->st = vs->slot.st;
+	vs->st.state = SRC_STATE_CONNECTING;
 	snprintf(vs->st.server, sizeof(vs->st.server), "%s", mc->url);
+	src_status_publish(&vs->slot, &vs->st);
 	r = sync_init(vs);
 	if (r < 0)
 		goto err_sync;
