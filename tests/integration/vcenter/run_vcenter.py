@@ -14,11 +14,13 @@ Measured figures are printed as "FIGURE name value" and written to
 <build>/meson-logs/vcenter-figures.json. Every process started is killed by
 pid at the end, and the temporary directory removed.
 """
+import http.client
 import json
 import os
 import queue
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -328,6 +330,33 @@ def case_simulator_dialect():
     fake.stop()
 
 
+def case_long_poll():
+    """maxWaitSeconds honoured: empty answers keep the version; a slow
+    server still delivers."""
+    fake = Fake()
+    h = Harness(fake.url, "--wait-s", "1")
+    initial_sync(h, fake)
+    n = fake.nb_calls()
+    time.sleep(2.6)
+    waits = [c for c in fake.calls(n) if c["method"] == "WaitForUpdatesEx"]
+    check(len(waits) >= 2, "timed-out waits: %s" % waits)
+    check(len(set(c["version"] for c in waits)) == 1 and waits[0]["version"] != "",
+          "version kept across empty answers: %s" % [c["version"] for c in waits])
+    check(all(c["status"] == 200 and not c["fault"] for c in waits), "no fault")
+    fake.control("slow", delay_ms=300)
+    t0 = time.monotonic_ns()
+    fake.control("migrate", vm="DC0_C0_RP0_VM0", host="DC0_C0_H2")
+    ev, _ = h.wait_op("UPSERT", 3, mac="00:0c:29:33:34:38", host="DC0_C0_H2")
+    check((ev["post_ns"] - t0) / 1e6 >= 300, "delayed by the slow server")
+    fake.control("slow", bytes_per_s=20000)
+    fake.control("migrate", vm="DC0_C0_RP0_VM0", host="DC0_C0_H1")
+    h.wait_op("UPSERT", 5, mac="00:0c:29:33:34:38", host="DC0_C0_H1")
+    st = h.status()
+    check(st["state"] == "streaming" and st["errors"] == 0, "status %s" % st)
+    h.stop()
+    fake.stop()
+
+
 def case_session_expiry():
     fake = Fake()
     h = Harness(fake.url)
@@ -487,10 +516,71 @@ def case_10k():
     fake.stop()
 
 
+CAPTURES = os.path.join(os.path.dirname(os.path.abspath(FAKE)), "captures", "vcenter")
+
+
+def capture(name):
+    with open(os.path.join(CAPTURES, name), "rb") as f:
+        return f.read()
+
+
+def soap(fake, body, action='"urn:vim25/6.5"', cookie=None):
+    ctx = ssl.create_default_context(cafile=os.path.join(TMP, "ca.pem"))
+    c = http.client.HTTPSConnection("127.0.0.1", fake.port, context=ctx, timeout=10)
+    hdrs = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": action}
+    if cookie:
+        hdrs["Cookie"] = cookie
+    c.request("POST", "/sdk", body, hdrs)
+    r = c.getresponse()
+    out = (r.status, r.read(), r.getheader("Set-Cookie"))
+    c.close()
+    return out
+
+
+def case_fake_is_strict():
+    """The fake answers the captured requests with the captured bytes, and
+    refuses what a real vCenter refuses."""
+    fake = Fake()
+    st, body, _ = soap(fake, capture("01-RetrieveServiceContent.req.xml"))
+    check(st == 200 and body == capture("01-RetrieveServiceContent.resp.xml"), "capture 01")
+    st, body, _ = soap(fake, capture("02-NotAuthenticatedFault.req.xml"))
+    check(st == 500 and body == capture("02-NotAuthenticatedFault.resp.xml"), "capture 02")
+    st, body, cookie = soap(fake, capture("03-Login.req.xml"))
+    check(st == 200 and cookie.startswith('vmware_soap_session="') and
+          cookie.endswith('"; Path=/; HttpOnly; Secure;'), "vCenter cookie %s" % cookie)
+    jar = cookie.split(";")[0]
+    st, body, _ = soap(fake, capture("04-CreateContainerView.req.xml"), cookie=jar)
+    check(st == 200 and b"<returnval type=\"ContainerView\">session[" in body, "view")
+    view = body.split(b'"ContainerView">')[1].split(b"<")[0]
+    cf = capture("05-CreateFilter.req.xml").replace(
+        b"session[4f91f4be-c9ff-4625-bf3f-9a9896803a21]65415df1-7f2d-4b7e-8178-5ac25bee1ba7", view)
+    st, body, _ = soap(fake, cf, cookie=jar)
+    check(st == 200 and b"PropertyFilter" in body, "filter %s" % body)
+    # Out of order, unknown element, no xsi:type, cookie without its quotes,
+    # wrong SOAPAction, unknown method.
+    swapped = cf.replace(b"<all>false</all><pathSet>name</pathSet>",
+                         b"<pathSet>name</pathSet><all>false</all>", 1)
+    bad = [(swapped, jar, '"urn:vim25/6.5"', b"InvalidRequest"),
+           (cf.replace(b"<skip>true</skip>", b"<skip>true</skip><bogus/>"), jar,
+            '"urn:vim25/6.5"', b"InvalidRequest"),
+           (cf.replace(b' xsi:type="TraversalSpec"', b""), jar, '"urn:vim25/6.5"',
+            b"InvalidArgument"),
+           (cf, jar.replace('"', ""), '"urn:vim25/6.5"', b"NotAuthenticated"),
+           (cf, jar, "urn:vim25/6.5", b"InvalidRequest"),
+           (cf.replace(b"CreateFilter", b"DestroyEverything"), jar, '"urn:vim25/6.5"',
+            b"MethodNotFound")]
+    for req, ck, action, fault in bad:
+        st, body, _ = soap(fake, req, action=action, cookie=ck)
+        check(st == 500 and b'xsi:type="' + fault + b'"' in body, "want %s: %s" % (fault, body))
+    fake.stop()
+
+
 def main():
     fp = make_certs()
-    cases = [("sync_and_events", case_sync_and_events),
+    cases = [("fake_is_strict", case_fake_is_strict),
+             ("sync_and_events", case_sync_and_events),
              ("simulator_dialect", case_simulator_dialect),
+             ("long_poll", case_long_poll),
              ("session_expiry", case_session_expiry),
              ("restart_down", case_restart_down),
              ("failures", case_failures),
