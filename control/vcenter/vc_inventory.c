@@ -302,9 +302,11 @@ withdraw_all(struct vc_inv *inv, struct vm *vm)
 	vm->nb_posted = 0;
 }
 
-static void
+static int
 vm_set(struct vm *vm, const struct vc_change *ch)
 {
+	struct vc_nic *nics = NULL;
+
 	switch (ch->prop) {
 	case VC_PROP_NAME:
 		snprintf(vm->name, sizeof(vm->name), "%s", ch->unset ? "" : ch->str);
@@ -320,20 +322,21 @@ vm_set(struct vm *vm, const struct vc_change *ch)
 		                                                 : POWER_UNKNOWN;
 		break;
 	case VC_PROP_DEVICES:
-		free(vm->nics);
-		vm->nics = NULL;
-		vm->nb_nics = 0;
+		/* On ENOMEM keep the old NICs rather than withdraw them all. */
 		if (!ch->unset && ch->nb_nics > 0) {
-			vm->nics = malloc(ch->nb_nics * sizeof(*vm->nics));
-			if (vm->nics != NULL) {
-				memcpy(vm->nics, ch->nics, ch->nb_nics * sizeof(*vm->nics));
-				vm->nb_nics = ch->nb_nics;
-			}
+			nics = malloc(ch->nb_nics * sizeof(*nics));
+			if (nics == NULL)
+				return -ENOMEM;
+			memcpy(nics, ch->nics, ch->nb_nics * sizeof(*nics));
 		}
+		free(vm->nics);
+		vm->nics = nics;
+		vm->nb_nics = nics != NULL ? ch->nb_nics : 0;
 		break;
 	default:
 		break;
 	}
+	return 0;
 }
 
 static int
@@ -364,9 +367,10 @@ apply_vm(struct vc_inv *inv, const struct vc_obj_update *ou)
 		vm->nics = NULL;
 		vm->nb_nics = 0;
 	}
-	for (unsigned i = 0; i < ou->nb_changes; i++)
-		vm_set(vm, &ou->changes[i]);
 	mark_dirty(inv, vm);
+	for (unsigned i = 0; i < ou->nb_changes; i++)
+		if (vm_set(vm, &ou->changes[i]) < 0)
+			return -ENOMEM;
 	return 0;
 }
 

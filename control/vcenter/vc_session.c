@@ -42,11 +42,15 @@ fail(struct vc_sess *s, const char *method, int err, const char *fmt, ...)
 		LOG_DEBUG(vc, "%s: %s: %s", s->name, method, detail);
 		return err;
 	}
+	/* Best-effort calls (goodbyes, logging out a dead session) fail
+	 * often and harmlessly: not the manager's error either. */
+	if (s->quiet) {
+		LOG_DEBUG(vc, "%s: %s: %s", s->name, method, detail);
+		return err;
+	}
 	snprintf(s->last_error, sizeof(s->last_error), "%s: %s", method, detail);
 	s->nb_errors++;
-	if (s->quiet)
-		LOG_DEBUG(vc, "%s: %s", s->name, s->last_error);
-	else if (err == -EKEYEXPIRED)
+	if (err == -EKEYEXPIRED)
 		LOG_WARN(vc, "%s: %s", s->name, s->last_error);
 	else
 		LOG_ERR(vc, "%s: %s", s->name, s->last_error);
