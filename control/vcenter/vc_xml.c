@@ -24,6 +24,7 @@
 
 #include <libxml/parser.h>
 
+#include "common/compiler.h"
 #include "vc_private.h"
 
 struct dtd_guard {
@@ -53,6 +54,14 @@ refuse_entity(void *ctx, const xmlChar *name, int type, const xmlChar *public_id
 	refuse_dtd(ctx, NULL, public_id, system_id);
 }
 
+VTEP_PRINTF(2, 3)
+static void
+quiet(void *ctx, const char *fmt, ...)
+{
+	(void)ctx;
+	(void)fmt;
+}
+
 int
 vc_xml_read(const char *buf, size_t len, size_t max_len, xmlDoc **doc, char *err, size_t err_size)
 {
@@ -73,6 +82,10 @@ vc_xml_read(const char *buf, size_t len, size_t max_len, xmlDoc **doc, char *err
 		snprintf(err, err_size, "empty response");
 		return -EBADMSG;
 	}
+	/* Encoding-layer errors bypass XML_PARSE_NOERROR and would print a
+	 * hostile server's garbage to stderr; the reason is reported below.
+	 * The handler is per thread in libxml2. */
+	xmlSetGenericErrorFunc(NULL, quiet);
 	ctxt = xmlNewParserCtxt();
 	if (ctxt == NULL) {
 		snprintf(err, err_size, "out of memory");
