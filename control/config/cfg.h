@@ -41,6 +41,7 @@
 #define CFG_URL_MAX      1024
 #define CFG_MAX_PORTS    16
 #define CFG_MAX_LCORES   64
+#define CFG_MAX_MANAGERS 64 /* = SRC_MAX (control/source.h): one source each */
 #define CFG_VLAN_UNTAGGED 0 /* cfg_segment.vlan for an untagged attachment */
 #define CFG_VNI_MAX      16777215u
 
@@ -216,8 +217,12 @@ struct cfg_errors {
  * Load, validate and resolve a configuration file.
  * @param path the JSON file.
  * @param errs receives every error found (cfg_errors_free() it).
+ *   Messages are appended: start from a zeroed struct ({0}). NULL: no
+ *   text is kept.
  * @return the configuration, or NULL if there was any error (then
  *   errs->nb_msgs > 0, or errno is set for an allocation failure).
+ *   errno is EINVAL for an invalid file, ENOMEM when memory ran out (the
+ *   messages may then be incomplete), or why the file could not be read.
  */
 struct cfg *cfg_load_file(const char *path, struct cfg_errors *errs);
 
