@@ -42,4 +42,10 @@ char *cfgt_read_src(const char *relpath);
 /** Full path of a file under the source tree (static buffer). */
 const char *cfgt_src_path(const char *relpath);
 
+/** cfg_print() into a malloc'ed string. */
+char *cfgt_print(const struct cfg *c);
+
+/** cmocka-assert that two configurations are equal, field by field. */
+void cfgt_assert_equal(const struct cfg *a, const struct cfg *b);
+
 #endif /* VTEP_CFG_TEST_H */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_config.c - the configuration loader: every invalid case of
- * test_config_cases.c against its exact messages, and valid configurations
- * resolved field by field.
+ * test_config_cases.c against its exact messages, valid configurations
+ * resolved field by field, and the print -> load round trip.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -241,6 +241,35 @@ test_lookups(void **state)
 	cfg_free(c);
 }
 
+/* print -> load gives an equal configuration, which prints the same. */
+static void
+round_trip(const struct cfg *c)
+{
+	char *text = cfgt_print(c), *again;
+	struct cfg *c2 = load_ok(text, "printed.json");
+
+	cfgt_assert_equal(c, c2);
+	again = cfgt_print(c2);
+	assert_string_equal(text, again);
+	free(again);
+	free(text);
+	cfg_free(c2);
+}
+
+static void
+test_round_trip(void **state)
+{
+	static const char *const files[] = {"examples/minimal.json", "examples/vtepd.json"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct cfg *c = load_example(files[i]);
+
+		round_trip(c);
+		cfg_free(c);
+	}
+}
+
 /* Valid corners, each merged over cfgt_base like the invalid cases. */
 static const struct cfgt_case valid_cases[] = {
         {"http with insecure", "{'managers': [{'type': 'vcenter', 'name': 'lab',"
@@ -287,6 +316,7 @@ test_valid_cases(void **state)
 
 		assert_non_null(json);
 		c = load_ok(json, valid_cases[i].name);
+		round_trip(c);
 		if (strncmp(valid_cases[i].name, "fingerprint", 11) == 0)
 			assert_int_equal(c->managers[0].backoff_max_ms, 60000);
 		cfg_free(c);
@@ -415,10 +445,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_minimal),        cmocka_unit_test(test_full),
-	        cmocka_unit_test(test_lookups),        cmocka_unit_test(test_valid_cases),
-	        cmocka_unit_test(test_collect_all),    cmocka_unit_test(test_file_errors),
-	        cmocka_unit_test(test_file_too_large), cmocka_unit_test(test_errors_print),
+	        cmocka_unit_test(test_minimal),      cmocka_unit_test(test_full),
+	        cmocka_unit_test(test_lookups),      cmocka_unit_test(test_round_trip),
+	        cmocka_unit_test(test_valid_cases),  cmocka_unit_test(test_collect_all),
+	        cmocka_unit_test(test_file_errors),  cmocka_unit_test(test_file_too_large),
+	        cmocka_unit_test(test_errors_print),
 	};
 	struct CMUnitTest *cases;
 	int failed;
