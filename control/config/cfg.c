@@ -12,6 +12,35 @@
 
 #include "cfg_private.h"
 
+/* Jansson allocation failures in this thread (cfg_json_guard_install()). */
+static _Thread_local unsigned long json_failures;
+static void *(*json_malloc_under)(size_t) = malloc;
+static void (*json_free_under)(void *) = free;
+
+static void *
+json_guard_malloc(size_t size)
+{
+	void *p = json_malloc_under(size);
+
+	if (p == NULL)
+		json_failures++;
+	return p;
+}
+
+static void
+json_guard_free(void *p)
+{
+	json_free_under(p);
+}
+
+void
+cfg_json_guard_install(void *(*malloc_fn)(size_t), void (*free_fn)(void *))
+{
+	json_malloc_under = malloc_fn != NULL ? malloc_fn : malloc;
+	json_free_under = free_fn != NULL ? free_fn : free;
+	json_set_alloc_funcs(json_guard_malloc, json_guard_free);
+}
+
 static void
 load_done(struct cfg_load *l)
 {
@@ -26,6 +55,7 @@ static struct cfg *
 load_buf(const char *buf, size_t len, const char *file, struct cfg_errors *errs)
 {
 	struct cfg_load l = {.file = file, .errs = errs};
+	unsigned long json_failures_before = json_failures;
 	json_error_t jerr;
 	json_t *root;
 
@@ -37,8 +67,16 @@ load_buf(const char *buf, size_t len, const char *file, struct cfg_errors *errs)
 	/* Duplicate keys are errors: with them, which value wins is luck. */
 	memset(&jerr, 0, sizeof(jerr));
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (json_failures != json_failures_before) {
+		json_decref(root); /* possibly parsed from a cut token */
+		l.oom = true;
+		goto err;
+	}
 	if (root == NULL) {
-		if (json_error_code(&jerr) == json_error_out_of_memory)
+		/* Jansson reports some allocation failures (lex_init(), a
+		 * json_object() in the parser) with no text and no code at
+		 * all; every syntax error has a text. */
+		if (json_error_code(&jerr) == json_error_out_of_memory || jerr.text[0] == '\0')
 			l.oom = true;
 		else
 			cfg_err_syntax(&l, &jerr);

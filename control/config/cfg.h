@@ -24,7 +24,9 @@
  *    longer values with an error naming the limit).
  *
  * Thread-safety: a struct cfg is immutable once returned; any thread may
- * read it. cfg_load_*() and cfg_free() are reentrant (no global state).
+ * read it. cfg_load_*() and cfg_free() are reentrant (no global state but
+ * the allocator cfg_json_guard_install() sets once, before any thread
+ * loads, and a per-thread counter).
  */
 #ifndef VTEP_CFG_H
 #define VTEP_CFG_H
@@ -255,5 +257,18 @@ int cfg_port_by_name(const struct cfg *c, const char *name);
 
 /** Index of the (only) underlay port, or -1. */
 int cfg_underlay_port(const struct cfg *c);
+
+/**
+ * Make Jansson's allocation failures visible to the loader. Jansson 2.14
+ * ignores a failure to grow its token buffer and goes on with the token
+ * cut short (akheron/jansson#362): under memory pressure a load could
+ * succeed with altered values ("a,b" read as "ab"). With the guard, a load
+ * during which any Jansson allocation failed returns NULL, errno ENOMEM.
+ * Call once at startup, before anything else uses Jansson: it calls
+ * json_set_alloc_funcs(), which is process-wide. Without it the loader
+ * works as before, without that protection.
+ * @param malloc_fn, free_fn the allocator underneath (NULL: malloc, free).
+ */
+void cfg_json_guard_install(void *(*malloc_fn)(size_t), void (*free_fn)(void *));
 
 #endif /* VTEP_CFG_H */
