@@ -2,9 +2,11 @@
 /*
  * test_config.c - the configuration loader: every invalid case of
  * test_config_cases.c against its exact messages, valid configurations
- * resolved field by field, and the print -> load round trip.
+ * resolved field by field, the print -> load round trip, and a replay of
+ * the fuzzing corpus.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -441,6 +443,65 @@ test_errors_print(void **state)
 	cfg_errors_free(&errs);
 }
 
+/* Whatever the corpus holds must load or fail cleanly; what loads must
+ * survive the round trip (the fuzzer's own oracle). */
+static void
+replay_dir(const char *relpath, unsigned *nb)
+{
+	DIR *d = opendir(cfgt_src_path(relpath));
+	struct dirent *e;
+
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		char rel[1024];
+		char *json;
+		struct cfg *c;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(rel, sizeof(rel), "%s/%s", relpath, e->d_name);
+		json = cfgt_read_src(rel);
+		assert_non_null(json);
+		c = cfg_load_string(json, e->d_name, NULL);
+		if (c != NULL)
+			round_trip(c);
+		cfg_free(c);
+		free(json);
+		(*nb)++;
+	}
+	if (d != NULL)
+		closedir(d);
+}
+
+static void
+test_corpus_replay(void **state)
+{
+	unsigned nb = 0;
+
+	(void)state;
+	replay_dir("tests/fuzz/corpus/config", &nb);
+	replay_dir("tests/fuzz/regress/config", &nb);
+	assert_true(nb >= cfgt_nb_cases);
+}
+
+/* VTEPD_DUMP_CORPUS=dir: write every case's document there (the fuzzer's
+ * seeds), then exit. */
+static int
+dump_corpus(const char *dir)
+{
+	for (size_t i = 0; i < cfgt_nb_cases; i++) {
+		char path[4096], *json = cfgt_case_json(&cfgt_cases[i]);
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/case-%03zu.json", dir, i);
+		if (json == NULL || (f = fopen(path, "w")) == NULL)
+			return 1;
+		fputs(json, f);
+		fclose(f);
+		free(json);
+	}
+	return 0;
+}
+
 int
 main(void)
 {
@@ -449,11 +510,13 @@ main(void)
 	        cmocka_unit_test(test_lookups),      cmocka_unit_test(test_round_trip),
 	        cmocka_unit_test(test_valid_cases),  cmocka_unit_test(test_collect_all),
 	        cmocka_unit_test(test_file_errors),  cmocka_unit_test(test_file_too_large),
-	        cmocka_unit_test(test_errors_print),
+	        cmocka_unit_test(test_errors_print), cmocka_unit_test(test_corpus_replay),
 	};
 	struct CMUnitTest *cases;
 	int failed;
 
+	if (getenv("VTEPD_DUMP_CORPUS") != NULL)
+		return dump_corpus(getenv("VTEPD_DUMP_CORPUS"));
 	cases = calloc(cfgt_nb_cases, sizeof(*cases));
 	if (cases == NULL)
 		return 1;
