@@ -24,7 +24,9 @@
  *    longer values with an error naming the limit).
  *
  * Thread-safety: a struct cfg is immutable once returned; any thread may
- * read it. cfg_load_*() and cfg_free() are reentrant (no global state).
+ * read it. cfg_load_*() and cfg_free() are reentrant (no global state but
+ * the allocator cfg_json_guard_install() sets once, before any thread
+ * loads, and a per-thread counter).
  */
 #ifndef VTEP_CFG_H
 #define VTEP_CFG_H
@@ -41,6 +43,7 @@
 #define CFG_URL_MAX      1024
 #define CFG_MAX_PORTS    16
 #define CFG_MAX_LCORES   64
+#define CFG_MAX_MANAGERS 64 /* = SRC_MAX (control/source.h): one source each */
 #define CFG_VLAN_UNTAGGED 0 /* cfg_segment.vlan for an untagged attachment */
 #define CFG_VNI_MAX      16777215u
 
@@ -216,8 +219,12 @@ struct cfg_errors {
  * Load, validate and resolve a configuration file.
  * @param path the JSON file.
  * @param errs receives every error found (cfg_errors_free() it).
+ *   Messages are appended: start from a zeroed struct ({0}). NULL: no
+ *   text is kept.
  * @return the configuration, or NULL if there was any error (then
  *   errs->nb_msgs > 0, or errno is set for an allocation failure).
+ *   errno is EINVAL for an invalid file, ENOMEM when memory ran out (the
+ *   messages may then be incomplete), or why the file could not be read.
  */
 struct cfg *cfg_load_file(const char *path, struct cfg_errors *errs);
 
@@ -250,5 +257,18 @@ int cfg_port_by_name(const struct cfg *c, const char *name);
 
 /** Index of the (only) underlay port, or -1. */
 int cfg_underlay_port(const struct cfg *c);
+
+/**
+ * Make Jansson's allocation failures visible to the loader. Jansson 2.14
+ * ignores a failure to grow its token buffer and goes on with the token
+ * cut short (akheron/jansson#362): under memory pressure a load could
+ * succeed with altered values ("a,b" read as "ab"). With the guard, a load
+ * during which any Jansson allocation failed returns NULL, errno ENOMEM.
+ * Call once at startup, before anything else uses Jansson: it calls
+ * json_set_alloc_funcs(), which is process-wide. Without it the loader
+ * works as before, without that protection.
+ * @param malloc_fn, free_fn the allocator underneath (NULL: malloc, free).
+ */
+void cfg_json_guard_install(void *(*malloc_fn)(size_t), void (*free_fn)(void *));
 
 #endif /* VTEP_CFG_H */
