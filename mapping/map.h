@@ -46,15 +46,15 @@
 #include <rte_hash.h>
 #include <rte_rcu_qsbr.h>
 
-#define MAP_VLAN_UNTAGGED  0      /* segment / local entry without a VLAN tag */
-#define MAP_SEG_NONE       0xffff /* no segment */
-#define MAP_SEG_MAX        65535  /* segment indexes are 16 bits (the FDB key) */
-#define MAP_VTEP_NONE      0xffff
-#define MAP_VTEP_MAX       65535
-#define MAP_PORT_MAX       16
-#define MAP_LOOKUP_BULK_MAX 64    /* RTE_HASH_LOOKUP_BULK_MAX */
-#define MAP_TMPL_MAX       128    /* room for an IPv6 outer header (70 bytes) and more */
-#define MAP_SRC_ID_NONE    0
+#define MAP_VLAN_UNTAGGED   0      /* segment / local entry without a VLAN tag */
+#define MAP_SEG_NONE        0xffff /* no segment */
+#define MAP_SEG_MAX         65535  /* segment indexes are 16 bits (the FDB key) */
+#define MAP_VTEP_NONE       0xffff
+#define MAP_VTEP_MAX        65535
+#define MAP_PORT_MAX        16
+#define MAP_LOOKUP_BULK_MAX 64  /* RTE_HASH_LOOKUP_BULK_MAX */
+#define MAP_TMPL_MAX        128 /* room for an IPv6 outer header (70 bytes) and more */
+#define MAP_SRC_ID_NONE     0
 
 /* Source of an FDB entry; the numeric order is the precedence. */
 enum map_src {
@@ -155,11 +155,13 @@ map_fdb_val_dest(uint64_t v)
 
 static inline uint64_t
 map_fdb_val_make(enum map_fdb_type type, uint16_t idx, uint16_t vlan, enum map_src src,
-		 uint32_t seen_s)
+                 uint32_t seen_s)
 {
-	return (uint64_t)idx | ((uint64_t)(vlan & MAP_FDB_VAL_VLAN_MASK) << MAP_FDB_VAL_VLAN_SHIFT) |
+	return (uint64_t)idx |
+	       ((uint64_t)(vlan & MAP_FDB_VAL_VLAN_MASK) << MAP_FDB_VAL_VLAN_SHIFT) |
 	       ((uint64_t)type << MAP_FDB_VAL_TYPE_SHIFT) |
-	       ((uint64_t)src << MAP_FDB_VAL_SRC_SHIFT) | ((uint64_t)seen_s << MAP_FDB_VAL_SEEN_SHIFT);
+	       ((uint64_t)src << MAP_FDB_VAL_SRC_SHIFT) |
+	       ((uint64_t)seen_s << MAP_FDB_VAL_SEEN_SHIFT);
 }
 
 /*
@@ -176,15 +178,15 @@ map_fdb_val_make(enum map_fdb_type type, uint16_t idx, uint16_t vlan, enum map_s
  */
 struct map_vtep_tmpl {
 	uint8_t hdr[MAP_TMPL_MAX];
-	uint8_t hdr_len;     /* 50 for IPv4 */
-	uint8_t af;          /* AF_INET */
-	uint8_t resolved;    /* next-hop MAC known: hdr is sendable */
+	uint8_t hdr_len;  /* 50 for IPv4 */
+	uint8_t af;       /* AF_INET */
+	uint8_t resolved; /* next-hop MAC known: hdr is sendable */
 	uint8_t pad;
-	uint16_t port;       /* dataplane port (the underlay) */
-	uint16_t vtep;       /* index of this VTEP */
+	uint16_t port; /* dataplane port (the underlay) */
+	uint16_t vtep; /* index of this VTEP */
 	uint32_t ip_csum_base;
-	rte_be32_t dst_ip;   /* the remote VTEP (network order) */
-	rte_be32_t src_ip;   /* our VTEP address (network order) */
+	rte_be32_t dst_ip; /* the remote VTEP (network order) */
+	rte_be32_t src_ip; /* our VTEP address (network order) */
 } __rte_cache_aligned;
 
 /*
@@ -193,19 +195,19 @@ struct map_vtep_tmpl {
  */
 struct map_seg {
 	uint16_t idx;
-	uint16_t port;         /* access port (dataplane port index) */
-	uint16_t vlan;         /* 1..4094, or MAP_VLAN_UNTAGGED */
-	rte_be16_t vlan_tci;   /* precomputed 802.1Q TCI (PCP 0, DEI 0, VID), network order */
+	uint16_t port;       /* access port (dataplane port index) */
+	uint16_t vlan;       /* 1..4094, or MAP_VLAN_UNTAGGED */
+	rte_be16_t vlan_tci; /* precomputed 802.1Q TCI (PCP 0, DEI 0, VID), network order */
 	uint32_t vni;
-	rte_be32_t vni_word;   /* second VXLAN header word: VNI << 8, network order */
-	uint32_t ageing_s;     /* learned entries older than this are removed */
-	uint32_t refresh_s;    /* readers ask for a last-seen refresh after this */
-	uint32_t mac_limit;    /* 0 = only the global limit */
+	rte_be32_t vni_word;     /* second VXLAN header word: VNI << 8, network order */
+	uint32_t ageing_s;       /* learned entries older than this are removed */
+	uint32_t refresh_s;      /* readers ask for a last-seen refresh after this */
+	uint32_t mac_limit;      /* 0 = only the global limit */
 	uint32_t flood_rate_pps; /* 0 = unlimited */
 	char name[64];
 	char tenant[64];
 	uint16_t nb_flood;
-	uint16_t flood[];      /* VTEP indexes for head-end replication */
+	uint16_t flood[]; /* VTEP indexes for head-end replication */
 };
 
 struct map_params {
@@ -220,13 +222,13 @@ struct map_params {
 
 /* Gateway-wide values every VTEP template is built from. */
 struct map_underlay {
-	uint16_t port;         /* dataplane underlay port */
-	uint8_t src_mac[6];    /* the underlay port's MAC */
-	rte_be32_t src_ip;     /* gateway VTEP IP */
-	uint32_t prefix_len;   /* on-link prefix of the underlay port */
-	rte_be32_t port_ip;    /* the underlay port's address (prefix base) */
-	rte_be32_t next_hop;   /* 0 = none: every VTEP must be on-link */
-	uint16_t udp_port;     /* VXLAN destination port, host order */
+	uint16_t port;       /* dataplane underlay port */
+	uint8_t src_mac[6];  /* the underlay port's MAC */
+	rte_be32_t src_ip;   /* gateway VTEP IP */
+	uint32_t prefix_len; /* on-link prefix of the underlay port */
+	rte_be32_t port_ip;  /* the underlay port's address (prefix base) */
+	rte_be32_t next_hop; /* 0 = none: every VTEP must be on-link */
+	uint16_t udp_port;   /* VXLAN destination port, host order */
 	uint8_t ttl;
 	uint8_t tos;
 };
@@ -236,10 +238,10 @@ struct map_underlay {
 struct map {
 	struct rte_hash *fdb;
 	struct rte_rcu_qsbr *qsbr;
-	struct map_seg *const *segs;            /* [segments_max], RCU pointers */
+	struct map_seg *const *segs;             /* [segments_max], RCU pointers */
 	const struct map_vtep_tmpl *const *tmpl; /* [vteps_max], RCU pointers */
-	uint16_t *const *vni_l1;                /* [4096] -> [4096] seg index, MAP_SEG_NONE */
-	uint16_t (*access)[4096];               /* [nb_ports][VLAN] seg index; [0] = untagged */
+	uint16_t *const *vni_l1;                 /* [4096] -> [4096] seg index, MAP_SEG_NONE */
+	uint16_t (*access)[4096];                /* [nb_ports][VLAN] seg index; [0] = untagged */
 	uint64_t tsc_base;
 	uint64_t tsc_hz;
 	struct map_private *priv;
@@ -341,7 +343,7 @@ map_vtep_tmpl(const struct map *m, uint16_t idx)
  */
 static inline int
 map_fdb_lookup_bulk(const struct map *m, const uint64_t *keys, unsigned n, uint64_t *hit_mask,
-		    uint64_t *vals)
+                    uint64_t *vals)
 {
 	const void *kp[MAP_LOOKUP_BULK_MAX];
 
@@ -400,11 +402,11 @@ uint32_t map_seg_nb_macs(const struct map *m, uint16_t idx);
 struct map_vtep_info {
 	uint16_t idx;
 	rte_be32_t ip;
-	rte_be32_t next_hop;   /* the address ARP must resolve for it */
+	rte_be32_t next_hop; /* the address ARP must resolve for it */
 	bool resolved;
-	uint8_t mac[6];        /* next-hop MAC, when resolved */
-	uint32_t refcnt;       /* FDB entries + flood lists using it */
-	uint32_t nb_fdb;       /* FDB entries pointing at it */
+	uint8_t mac[6];  /* next-hop MAC, when resolved */
+	uint32_t refcnt; /* FDB entries + flood lists using it */
+	uint32_t nb_fdb; /* FDB entries pointing at it */
 };
 
 /** Index of the VTEP with address @p ip, or -ENOENT. */
@@ -436,10 +438,10 @@ struct map_dest {
 };
 
 enum map_learn_result {
-	MAP_LEARN_ADDED = 0,      /* new learned entry */
-	MAP_LEARN_REFRESHED = 1,  /* same destination, last-seen updated */
-	MAP_LEARN_MOVED = 2,      /* learned entry followed the MAC */
-	MAP_LEARN_PINNED = 3,     /* a static/manager entry disagrees: kept, counted */
+	MAP_LEARN_ADDED = 0,     /* new learned entry */
+	MAP_LEARN_REFRESHED = 1, /* same destination, last-seen updated */
+	MAP_LEARN_MOVED = 2,     /* learned entry followed the MAC */
+	MAP_LEARN_PINNED = 3,    /* a static/manager entry disagrees: kept, counted */
 };
 
 /**
@@ -449,7 +451,7 @@ enum map_learn_result {
  *   segment), -ENOMEM.
  */
 int map_fdb_learn(struct map *m, uint16_t seg, const uint8_t mac[6], const struct map_dest *d,
-		  uint32_t now_s);
+                  uint32_t now_s);
 
 /**
  * Install an entry from a static or manager source, replacing an entry of
@@ -459,7 +461,7 @@ int map_fdb_learn(struct map *m, uint16_t seg, const uint8_t mac[6], const struc
  *   -ENOSPC, -ENOENT, -ENOMEM.
  */
 int map_fdb_set(struct map *m, uint16_t seg, const uint8_t mac[6], const struct map_dest *d,
-		enum map_src src, uint16_t src_id);
+                enum map_src src, uint16_t src_id);
 
 /**
  * Delete (seg, mac) if it matches @p src / @p src_id (-1 = any).
@@ -508,13 +510,13 @@ struct map_stats {
 	uint32_t nb_fdb;
 	uint32_t nb_vteps;
 	uint32_t nb_segs;
-	uint64_t learned;        /* MAP_LEARN_ADDED */
-	uint64_t moves;          /* MAP_LEARN_MOVED */
-	uint64_t pinned;         /* MAP_LEARN_PINNED */
-	uint64_t limit_global;   /* -ENOSPC: global limit */
-	uint64_t limit_segment;  /* -ENOSPC: segment limit */
+	uint64_t learned;       /* MAP_LEARN_ADDED */
+	uint64_t moves;         /* MAP_LEARN_MOVED */
+	uint64_t pinned;        /* MAP_LEARN_PINNED */
+	uint64_t limit_global;  /* -ENOSPC: global limit */
+	uint64_t limit_segment; /* -ENOSPC: segment limit */
 	uint64_t aged;
-	uint64_t rcu_deferred;   /* objects handed to the defer queue */
+	uint64_t rcu_deferred; /* objects handed to the defer queue */
 	uint64_t rcu_freed;
 };
 
