@@ -6,9 +6,10 @@
  * (rte_hash_add_key_data() on an existing key), so readers see the old or
  * the new destination, never a mix and never freed memory.
  *
- * Writer-only metadata (first seen, moves, source id) lives in fdb_meta[],
- * indexed by the key position rte_hash reports; it is reset on insert, as a
- * position is reused only for a new key.
+ * Writer-only metadata (first seen, moves, source id, the links of the
+ * segment's list of entries) lives in fdb_meta[], indexed by the key
+ * position rte_hash reports; it is reset on insert, as a position is reused
+ * only for a new key.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -34,7 +35,7 @@
 #define FDB_SLACK_SHIFT 5 /* fdb_max / 32 */
 #define FDB_DQ_TRIGGER  128
 #define FDB_DQ_RECLAIM  128
-#define FDB_CHUNK       256 /* keys collected before deleting (flush, ageing) */
+#define FDB_CHUNK       256 /* keys collected before deleting (ageing) */
 
 /* One writer operation on one key. */
 struct fdb_op {
@@ -55,7 +56,7 @@ static bool fdb_same_dest(const struct map *m, uint64_t val, const struct map_de
 static bool fdb_match(const struct map *m, int32_t pos, uint64_t val, int src, int src_id);
 static unsigned fdb_remove_batch(struct map *m, const uint64_t *keys, const uint64_t *vals,
                                  unsigned n);
-static unsigned fdb_flush_pass(struct map *m, int seg, int src, int src_id);
+static unsigned fdb_flush_seg(struct map *m, uint16_t seg, int src, int src_id);
 static bool fdb_expired(const struct map *m, uint64_t key, uint64_t val, uint32_t now_s);
 static void fdb_info_fill(const struct map *m, int32_t pos, uint64_t key, uint64_t val,
                           struct map_fdb_info *out);
@@ -164,19 +165,14 @@ unsigned
 map_fdb_flush(struct map *m, int seg, int src, int src_id)
 {
 	const struct map_private *p = m->priv;
-	unsigned total = 0, nb;
+	unsigned total = 0;
 
 	if (seg >= (int)p->params.segments_max)
 		return 0;
-	/* Deleting may move an entry of an extendable bucket into a slot the
-	 * iteration has passed (rte_hash compacts chains), so repeat until a
-	 * pass deletes nothing or nothing can match any more. */
-	do {
-		if (seg >= 0 ? p->seg_nb_macs[seg] == 0 : p->stats.nb_fdb == 0)
-			break;
-		nb = fdb_flush_pass(m, seg, src, src_id);
-		total += nb;
-	} while (nb > 0);
+	if (seg >= 0)
+		return fdb_flush_seg(m, (uint16_t)seg, src, src_id);
+	for (uint32_t i = 0; i < p->params.segments_max; i++)
+		total += fdb_flush_seg(m, (uint16_t)i, src, src_id);
 	return total;
 }
 
@@ -189,8 +185,10 @@ map_fdb_age(struct map *m, uint32_t now_s, unsigned budget)
 	const void *k;
 	void *data;
 
-	/* An entry compacted into a slot behind the cursor waits for the next
-	 * sweep; one compacted ahead is examined twice, which is harmless. */
+	/* Deleting compacts extendable-bucket chains (rte_hash moves the last
+	 * entry of a chain into the freed slot): an entry moved behind the
+	 * cursor waits for the next sweep; one moved ahead is examined twice,
+	 * which is harmless. */
 	for (unsigned n = 0; n < budget; n++) {
 		if (rte_hash_iterate(m->fdb, &k, &data, &p->age_next) < 0) {
 			p->age_next = 0; /* sweep complete */
@@ -278,13 +276,14 @@ map_fdb_init(struct map *m)
 		goto err_hash;
 	p->fdb_nb_slots = (uint32_t)rte_hash_max_key_id(m->fdb);
 	p->fdb_meta = calloc(p->fdb_nb_slots, sizeof(p->fdb_meta[0]));
-	if (p->fdb_meta == NULL)
+	p->seg_fdb_head = malloc(p->params.segments_max * sizeof(p->seg_fdb_head[0]));
+	if (p->fdb_meta == NULL || p->seg_fdb_head == NULL)
 		goto err_hash;
+	memset(p->seg_fdb_head, 0xff, p->params.segments_max * sizeof(p->seg_fdb_head[0]));
 	return 0;
 
 err_hash:
-	rte_hash_free(m->fdb);
-	m->fdb = NULL;
+	map_fdb_fini(m);
 	return -ENOMEM;
 }
 
@@ -297,6 +296,8 @@ map_fdb_fini(struct map *m)
 	m->fdb = NULL;
 	free(m->priv->fdb_meta);
 	m->priv->fdb_meta = NULL;
+	free(m->priv->seg_fdb_head);
+	m->priv->seg_fdb_head = NULL;
 }
 
 unsigned
@@ -400,7 +401,15 @@ fdb_insert(struct map *m, struct fdb_op *op, const struct map_dest *d, enum map_
 	}
 	op->pos = rte_hash_lookup_with_hash(m->fdb, &op->key, op->sig);
 	VTEP_ASSERT(op->pos >= 0 && (uint32_t)op->pos < p->fdb_nb_slots);
-	p->fdb_meta[op->pos] = (struct map_fdb_meta){.first_seen_s = seen, .src_id = src_id};
+	p->fdb_meta[op->pos] = (struct map_fdb_meta){
+	        .first_seen_s = seen,
+	        .src_id = src_id,
+	        .next = p->seg_fdb_head[op->seg],
+	        .prev = MAP_FDB_POS_NONE,
+	};
+	if (p->seg_fdb_head[op->seg] != MAP_FDB_POS_NONE)
+		p->fdb_meta[p->seg_fdb_head[op->seg]].prev = (uint32_t)op->pos;
+	p->seg_fdb_head[op->seg] = (uint32_t)op->pos;
 	p->stats.nb_fdb++;
 	p->seg_nb_macs[op->seg]++;
 	return 0;
@@ -451,39 +460,58 @@ fdb_remove_batch(struct map *m, const uint64_t *keys, const uint64_t *vals, unsi
 	unsigned nb = 0;
 
 	for (unsigned i = 0; i < n; i++) {
-		if (rte_hash_del_key(m->fdb, &keys[i]) < 0)
+		uint16_t seg = key_seg(keys[i]);
+		int32_t pos = rte_hash_del_key(m->fdb, &keys[i]);
+		struct map_fdb_meta *e;
+
+		if (pos < 0)
 			continue;
+		e = &p->fdb_meta[pos];
+		if (e->prev != MAP_FDB_POS_NONE)
+			p->fdb_meta[e->prev].next = e->next;
+		else
+			p->seg_fdb_head[seg] = e->next;
+		if (e->next != MAP_FDB_POS_NONE)
+			p->fdb_meta[e->next].prev = e->prev;
 		dest_unref(m, vals[i]);
 		p->stats.nb_fdb--;
-		p->seg_nb_macs[key_seg(keys[i])]--;
+		p->seg_nb_macs[seg]--;
 		nb++;
 	}
 	return nb;
 }
 
+/* Delete the entries of @p seg matching @p src / @p src_id, following the
+ * segment's list: positions do not move when other keys are deleted. */
 static unsigned
-fdb_flush_pass(struct map *m, int seg, int src, int src_id)
+fdb_flush_seg(struct map *m, uint16_t seg, int src, int src_id)
 {
-	uint64_t keys[FDB_CHUNK], vals[FDB_CHUNK];
-	unsigned nb = 0, total = 0;
-	uint32_t next = 0;
-	const void *k;
-	void *data;
-	int32_t pos;
+	struct map_private *p = m->priv;
+	uint32_t walked VTEP_UNUSED = 0;
+	uint32_t pos, next;
+	unsigned nb = 0;
+	uint64_t key = 0, val;
+	void *kp, *data;
+	bool ok;
 
-	while ((pos = rte_hash_iterate(m->fdb, &k, &data, &next)) >= 0) {
-		memcpy(&keys[nb], k, sizeof(keys[nb]));
-		vals[nb] = (uintptr_t)data;
-		if (seg >= 0 && key_seg(keys[nb]) != seg)
-			continue;
-		if (!fdb_match(m, pos, vals[nb], src, src_id))
-			continue;
-		if (++nb == FDB_CHUNK) {
-			total += fdb_remove_batch(m, keys, vals, nb);
-			nb = 0;
+	for (pos = p->seg_fdb_head[seg]; pos != MAP_FDB_POS_NONE; pos = next) {
+		VTEP_ASSERT(++walked <= p->fdb_nb_slots); /* a broken list loops */
+		next = p->fdb_meta[pos].next;
+		ok = rte_hash_get_key_with_position(m->fdb, (int32_t)pos, &kp) == 0;
+		if (ok)
+			memcpy(&key, kp, sizeof(key));
+		if (!ok || key_seg(key) != seg) {
+			VTEP_ASSERT(!"segment list broken");
+			LOG_ERR(map, "%s: segment %u: fdb list broken", p->name, seg);
+			break;
 		}
+		if (rte_hash_lookup_data(m->fdb, &key, &data) < 0)
+			continue;
+		val = (uintptr_t)data;
+		if (fdb_match(m, (int32_t)pos, val, src, src_id))
+			nb += fdb_remove_batch(m, &key, &val, 1);
 	}
-	return total + fdb_remove_batch(m, keys, vals, nb);
+	return nb;
 }
 
 static bool

@@ -22,10 +22,19 @@
 #define MAP_VLAN_MAX    4094
 #define MAP_POISON      0x6b /* freed objects are filled with this (use-after-free shows) */
 
-/* Writer-only metadata of one FDB entry, indexed by its rte_hash key position. */
+#define MAP_FDB_POS_NONE UINT32_MAX
+
+/*
+ * Writer-only metadata of one FDB entry, indexed by its rte_hash key
+ * position. A key keeps its position for its whole life (rte_hash moves
+ * bucket slots, never keys), so the entries of a segment are linked by
+ * position: deleting a segment costs its own entries, not a table pass.
+ */
 struct map_fdb_meta {
 	uint32_t first_seen_s;
 	uint32_t moves;
+	uint32_t next; /* in the segment's list, MAP_FDB_POS_NONE at the end */
+	uint32_t prev;
 	uint16_t src_id;
 };
 
@@ -84,6 +93,7 @@ struct map_private {
 
 	/* FDB. */
 	struct map_fdb_meta *fdb_meta; /* [fdb_nb_slots] */
+	uint32_t *seg_fdb_head;        /* [segments_max], first position of each list */
 	uint32_t fdb_nb_slots;
 	uint32_t age_next; /* rte_hash_iterate() position of the ageing sweep */
 

@@ -264,8 +264,8 @@ test_flush(void **state)
 	assert_int_equal(st.nb_vteps, 0);
 }
 
-/* A full table uses extendable buckets; deleting compacts their chains
- * under the iterator, which flush must survive. */
+/* A full table (extendable buckets in use): flush and segment delete
+ * follow the segments' lists of entries. */
 static void
 test_flush_full(void **state)
 {
@@ -292,6 +292,41 @@ test_flush_full(void **state)
 	assert_int_equal(st.nb_fdb, 0);
 	assert_int_equal(st.limit_global, 1);
 	map_destroy(m);
+}
+
+/* Unlinking from the head, the middle and the tail of a segment's list. */
+static void
+test_flush_after_deletes(void **state)
+{
+	struct map *m = *state;
+	struct map_dest l = map_test_local(1, 10);
+	uint8_t mac[6];
+
+	map_test_seg_add(m, 100, 10, 300, 0);
+	map_test_seg_add(m, 200, 20, 300, 0);
+	for (uint32_t i = 0; i < 100; i++) {
+		map_test_mac(mac, i);
+		assert_int_equal(map_fdb_learn(m, (uint16_t)(i % 2), mac, &l, 1), MAP_LEARN_ADDED);
+	}
+	/* Lists are in reverse insertion order: 98 and 99 are heads, 0 and 1
+	 * tails. */
+	for (uint32_t i = 0; i < 100; i += 3) {
+		map_test_mac(mac, i);
+		assert_int_equal(map_fdb_del(m, (uint16_t)(i % 2), mac, -1, -1), 0);
+	}
+	map_test_mac(mac, 1);
+	assert_int_equal(map_fdb_del(m, 1, mac, -1, -1), 0);
+	map_test_mac(mac, 98);
+	assert_int_equal(map_fdb_del(m, 0, mac, -1, -1), 0);
+	for (uint32_t i = 0; i < 10; i++) { /* reused positions */
+		map_test_mac(mac, 1000 + i);
+		assert_int_equal(map_fdb_learn(m, 0, mac, &l, 1), MAP_LEARN_ADDED);
+	}
+	assert_int_equal(map_seg_nb_macs(m, 0), 50 - 17 - 1 + 10);
+	assert_int_equal(map_fdb_flush(m, 0, -1, -1), 42);
+	assert_int_equal(map_seg_nb_macs(m, 1), 50 - 17 - 1);
+	assert_int_equal(map_fdb_flush(m, 1, -1, -1), 32);
+	assert_int_equal(map_fdb_flush(m, -1, -1, -1), 0);
 }
 
 static void
@@ -526,6 +561,8 @@ const struct CMUnitTest map_test_fdb[] = {
         cmocka_unit_test_setup_teardown(test_del, map_test_setup, map_test_teardown),
         cmocka_unit_test_setup_teardown(test_flush, map_test_setup, map_test_teardown),
         cmocka_unit_test(test_flush_full),
+        cmocka_unit_test_setup_teardown(test_flush_after_deletes, map_test_setup,
+                                        map_test_teardown),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_vtep_limit),
         cmocka_unit_test_setup_teardown(test_age, map_test_setup, map_test_teardown),

@@ -646,8 +646,11 @@ stress_verify(void)
 	assert_int_equal(map_fdb_walk(stress.m, walk_sum, &ws), 0);
 	map_stats_get(stress.m, &st);
 	assert_int_equal(ws.nb, st.nb_fdb);
-	for (uint16_t i = 0; i < 128; i++)
+	for (uint16_t i = 0; i < 128; i++) {
 		assert_int_equal(ws.per_seg[i], map_seg_nb_macs(stress.m, i));
+		if (map_seg_get(stress.m, i) == NULL) /* deleted: flushed */
+			assert_int_equal(ws.per_seg[i], 0);
+	}
 	assert_int_equal(map_vtep_walk(stress.m, vtep_refs, &ws), 0);
 	for (uint32_t i = 0; i < NB_KEYS; i += STABLE_EVERY) {
 		assert_int_equal(map_fdb_lookup(stress.m, stress.keys[i], &v), 0);
