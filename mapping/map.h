@@ -24,7 +24,11 @@
  *    grace period (rte_hash_rcu_qsbr_add()).
  *
  * A reader may use a pointer obtained from the tables until its next call
- * to map_reader_quiescent(), which the burst loop makes once per pass.
+ * to map_reader_quiescent(), which the burst loop makes once per pass. The
+ * same holds for indexes: a segment index read from the VNI or access map,
+ * or a VTEP index read from an FDB value or a flood list, keeps naming a
+ * published object (map_seg_get(), map_vtep_tmpl() are not NULL) until then;
+ * a deleted segment's or VTEP's index is reused only after a grace period.
  * A reader that stops polling must go offline (map_reader_offline()) or it
  * blocks reclamation.
  *
@@ -46,15 +50,16 @@
 #include <rte_hash.h>
 #include <rte_rcu_qsbr.h>
 
-#define MAP_VLAN_UNTAGGED  0      /* segment / local entry without a VLAN tag */
-#define MAP_SEG_NONE       0xffff /* no segment */
-#define MAP_SEG_MAX        65535  /* segment indexes are 16 bits (the FDB key) */
-#define MAP_VTEP_NONE      0xffff
-#define MAP_VTEP_MAX       65535
-#define MAP_PORT_MAX       16
-#define MAP_LOOKUP_BULK_MAX 64    /* RTE_HASH_LOOKUP_BULK_MAX */
-#define MAP_TMPL_MAX       128    /* room for an IPv6 outer header (70 bytes) and more */
-#define MAP_SRC_ID_NONE    0
+#define MAP_VLAN_UNTAGGED   0      /* segment / local entry without a VLAN tag */
+#define MAP_SEG_NONE        0xffff /* no segment */
+#define MAP_SEG_MAX         65535  /* segment indexes are 16 bits (the FDB key) */
+#define MAP_VTEP_NONE       0xffff
+#define MAP_VTEP_MAX        65535
+#define MAP_PORT_MAX        16
+#define MAP_LOOKUP_BULK_MAX 64  /* RTE_HASH_LOOKUP_BULK_MAX */
+#define MAP_TMPL_MAX        128 /* room for an IPv6 outer header (70 bytes) and more */
+#define MAP_SRC_ID_NONE     0
+#define MAP_NAME_LEN_MAX    16 /* map_params.name: it prefixes rte_hash/ring names */
 
 /* Source of an FDB entry; the numeric order is the precedence. */
 enum map_src {
@@ -155,11 +160,13 @@ map_fdb_val_dest(uint64_t v)
 
 static inline uint64_t
 map_fdb_val_make(enum map_fdb_type type, uint16_t idx, uint16_t vlan, enum map_src src,
-		 uint32_t seen_s)
+                 uint32_t seen_s)
 {
-	return (uint64_t)idx | ((uint64_t)(vlan & MAP_FDB_VAL_VLAN_MASK) << MAP_FDB_VAL_VLAN_SHIFT) |
+	return (uint64_t)idx |
+	       ((uint64_t)(vlan & MAP_FDB_VAL_VLAN_MASK) << MAP_FDB_VAL_VLAN_SHIFT) |
 	       ((uint64_t)type << MAP_FDB_VAL_TYPE_SHIFT) |
-	       ((uint64_t)src << MAP_FDB_VAL_SRC_SHIFT) | ((uint64_t)seen_s << MAP_FDB_VAL_SEEN_SHIFT);
+	       ((uint64_t)src << MAP_FDB_VAL_SRC_SHIFT) |
+	       ((uint64_t)seen_s << MAP_FDB_VAL_SEEN_SHIFT);
 }
 
 /*
@@ -173,19 +180,61 @@ map_fdb_val_make(enum map_fdb_type type, uint16_t idx, uint16_t vlan, enum map_s
  * and checksum zero, so the per-packet checksum is
  *   ~fold(ip_csum_base + total_length).
  * Immutable once published; replaced (RCU) when the next-hop MAC changes.
+ *
+ * Byte order of ip_csum_base: the header is summed as network-order 16-bit
+ * words loaded as host uint16_t (exactly what rte_raw_cksum() does), so the
+ * per-packet patch adds the total length as it is stored in the header
+ * (rte_cpu_to_be_16(len)), folds, complements and stores the result without
+ * a swap: see map_tmpl_ipv4_cksum().
  */
 struct map_vtep_tmpl {
 	uint8_t hdr[MAP_TMPL_MAX];
-	uint8_t hdr_len;     /* 50 for IPv4 */
-	uint8_t af;          /* AF_INET */
-	uint8_t resolved;    /* next-hop MAC known: hdr is sendable */
+	uint8_t hdr_len;  /* 50 for IPv4 */
+	uint8_t af;       /* AF_INET */
+	uint8_t resolved; /* next-hop MAC known: hdr is sendable */
 	uint8_t pad;
-	uint16_t port;       /* dataplane port (the underlay) */
-	uint16_t vtep;       /* index of this VTEP */
+	uint16_t port; /* dataplane port (the underlay) */
+	uint16_t vtep; /* index of this VTEP */
 	uint32_t ip_csum_base;
-	rte_be32_t dst_ip;   /* the remote VTEP (network order) */
-	rte_be32_t src_ip;   /* our VTEP address (network order) */
+	rte_be32_t dst_ip; /* the remote VTEP (network order) */
+	rte_be32_t src_ip; /* our VTEP address (network order) */
 } __rte_cache_aligned;
+
+/* Offsets in map_vtep_tmpl.hdr of the IPv4 template's per-packet fields. */
+#define MAP_TMPL4_IP_OFF    14 /* IPv4 header */
+#define MAP_TMPL4_UDP_OFF   34 /* UDP header */
+#define MAP_TMPL4_VXLAN_OFF 42 /* VXLAN header */
+#define MAP_TMPL4_LEN       50
+
+/**
+ * IPv4 header checksum for a packet built from @p t whose IPv4 total length
+ * field holds @p total_len_be (network order, as stored in the header):
+ * one add and a fold. Store the result as is (no byte swap).
+ */
+static inline rte_be16_t
+map_tmpl_ipv4_cksum(const struct map_vtep_tmpl *t, rte_be16_t total_len_be)
+{
+	uint32_t s = t->ip_csum_base + (uint32_t)total_len_be;
+
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (rte_be16_t)~s;
+}
+
+struct map_underlay;
+
+/**
+ * Build the IPv4 template towards @p dst_ip (network order) into @p t:
+ * Ethernet (next-hop MAC, u->src_mac, 0x0800), IPv4 (version 4, IHL 5,
+ * u->tos, DF, u->ttl, UDP, u->src_ip, dst_ip; total length, ID and checksum
+ * 0), UDP (destination u->udp_port; source, length and checksum 0), VXLAN
+ * (I flag; VNI 0). Pure function: no allocation, no table access.
+ * @param dst_mac next-hop MAC, or NULL while unresolved (t->resolved = 0,
+ *   destination MAC zero).
+ * @param vtep_idx stored in t->vtep.
+ */
+void map_tmpl_build_ipv4(struct map_vtep_tmpl *t, const struct map_underlay *u, rte_be32_t dst_ip,
+                         const uint8_t *dst_mac, uint16_t vtep_idx);
 
 /*
  * A segment as the dataplane sees it: immutable once published, replaced as
@@ -193,23 +242,23 @@ struct map_vtep_tmpl {
  */
 struct map_seg {
 	uint16_t idx;
-	uint16_t port;         /* access port (dataplane port index) */
-	uint16_t vlan;         /* 1..4094, or MAP_VLAN_UNTAGGED */
-	rte_be16_t vlan_tci;   /* precomputed 802.1Q TCI (PCP 0, DEI 0, VID), network order */
+	uint16_t port;       /* access port (dataplane port index) */
+	uint16_t vlan;       /* 1..4094, or MAP_VLAN_UNTAGGED */
+	rte_be16_t vlan_tci; /* precomputed 802.1Q TCI (PCP 0, DEI 0, VID), network order */
 	uint32_t vni;
-	rte_be32_t vni_word;   /* second VXLAN header word: VNI << 8, network order */
-	uint32_t ageing_s;     /* learned entries older than this are removed */
-	uint32_t refresh_s;    /* readers ask for a last-seen refresh after this */
-	uint32_t mac_limit;    /* 0 = only the global limit */
+	rte_be32_t vni_word;     /* second VXLAN header word: VNI << 8, network order */
+	uint32_t ageing_s;       /* learned entries older than this are removed */
+	uint32_t refresh_s;      /* readers ask for a last-seen refresh after this */
+	uint32_t mac_limit;      /* 0 = only the global limit */
 	uint32_t flood_rate_pps; /* 0 = unlimited */
 	char name[64];
 	char tenant[64];
 	uint16_t nb_flood;
-	uint16_t flood[];      /* VTEP indexes for head-end replication */
+	uint16_t flood[]; /* VTEP indexes for head-end replication */
 };
 
 struct map_params {
-	const char *name;      /* unique per process (rte_hash / rcu names) */
+	const char *name;      /* unique per process (rte_hash / rcu names), <= MAP_NAME_LEN_MAX */
 	uint32_t fdb_max;      /* FDB capacity == global MAC limit */
 	uint32_t vteps_max;    /* <= MAP_VTEP_MAX */
 	uint32_t segments_max; /* <= MAP_SEG_MAX */
@@ -220,13 +269,13 @@ struct map_params {
 
 /* Gateway-wide values every VTEP template is built from. */
 struct map_underlay {
-	uint16_t port;         /* dataplane underlay port */
-	uint8_t src_mac[6];    /* the underlay port's MAC */
-	rte_be32_t src_ip;     /* gateway VTEP IP */
-	uint32_t prefix_len;   /* on-link prefix of the underlay port */
-	rte_be32_t port_ip;    /* the underlay port's address (prefix base) */
-	rte_be32_t next_hop;   /* 0 = none: every VTEP must be on-link */
-	uint16_t udp_port;     /* VXLAN destination port, host order */
+	uint16_t port;       /* dataplane underlay port */
+	uint8_t src_mac[6];  /* the underlay port's MAC */
+	rte_be32_t src_ip;   /* gateway VTEP IP */
+	uint32_t prefix_len; /* on-link prefix of the underlay port */
+	rte_be32_t port_ip;  /* the underlay port's address (prefix base) */
+	rte_be32_t next_hop; /* 0 = none: every VTEP must be on-link */
+	uint16_t udp_port;   /* VXLAN destination port, host order */
 	uint8_t ttl;
 	uint8_t tos;
 };
@@ -236,10 +285,10 @@ struct map_underlay {
 struct map {
 	struct rte_hash *fdb;
 	struct rte_rcu_qsbr *qsbr;
-	struct map_seg *const *segs;            /* [segments_max], RCU pointers */
+	struct map_seg *const *segs;             /* [segments_max], RCU pointers */
 	const struct map_vtep_tmpl *const *tmpl; /* [vteps_max], RCU pointers */
-	uint16_t *const *vni_l1;                /* [4096] -> [4096] seg index, MAP_SEG_NONE */
-	uint16_t (*access)[4096];               /* [nb_ports][VLAN] seg index; [0] = untagged */
+	uint16_t *const *vni_l1;                 /* [4096] -> [4096] seg index, MAP_SEG_NONE */
+	uint16_t (*access)[4096];                /* [nb_ports][VLAN] seg index; [0] = untagged */
 	uint64_t tsc_base;
 	uint64_t tsc_hz;
 	struct map_private *priv;
@@ -263,7 +312,10 @@ void map_destroy(struct map *m);
  */
 int map_underlay_set(struct map *m, const struct map_underlay *u);
 
-/** Free what the defer queue holds and every reader has passed. */
+/**
+ * Free what the defer queue holds and every reader has passed. (Deleted FDB
+ * key slots are reclaimed by rte_hash itself, on later deletes and adds.)
+ */
 void map_reclaim(struct map *m);
 
 /* ------------------------------------------------------------------ */
@@ -341,10 +393,14 @@ map_vtep_tmpl(const struct map *m, uint16_t idx)
  */
 static inline int
 map_fdb_lookup_bulk(const struct map *m, const uint64_t *keys, unsigned n, uint64_t *hit_mask,
-		    uint64_t *vals)
+                    uint64_t *vals)
 {
 	const void *kp[MAP_LOOKUP_BULK_MAX];
 
+	if (n == 0) { /* rte_hash would return -EINVAL and leave *hit_mask unset */
+		*hit_mask = 0;
+		return 0;
+	}
 	for (unsigned i = 0; i < n; i++)
 		kp[i] = &keys[i];
 	return rte_hash_lookup_bulk_data(m->fdb, kp, n, hit_mask, (void **)vals);
@@ -362,6 +418,13 @@ map_fdb_lookup(const struct map *m, uint64_t key, uint64_t *val)
 /* ------------------------------------------------------------------ */
 /* Segments (writer)                                                   */
 
+/*
+ * vni 1..16777215; port < nb_ports; vlan 1..4094 or MAP_VLAN_UNTAGGED;
+ * ageing_s 0 = learned entries never age; name and tenant shorter than 64
+ * bytes (NULL = ""); no address twice in the flood list (-EINVAL otherwise).
+ * map_seg.refresh_s is derived: ageing_s / 4 (at least 1), or
+ * MAP_REFRESH_DEFAULT_S when the segment does not age.
+ */
 struct map_seg_conf {
 	const char *name;
 	const char *tenant;
@@ -374,6 +437,8 @@ struct map_seg_conf {
 	const rte_be32_t *flood; /* remote VTEP addresses */
 	uint16_t nb_flood;
 };
+
+#define MAP_REFRESH_DEFAULT_S 60
 
 /**
  * Add a segment. Its VNI and (port, VLAN) must be free.
@@ -400,11 +465,11 @@ uint32_t map_seg_nb_macs(const struct map *m, uint16_t idx);
 struct map_vtep_info {
 	uint16_t idx;
 	rte_be32_t ip;
-	rte_be32_t next_hop;   /* the address ARP must resolve for it */
+	rte_be32_t next_hop; /* the address ARP must resolve for it */
 	bool resolved;
-	uint8_t mac[6];        /* next-hop MAC, when resolved */
-	uint32_t refcnt;       /* FDB entries + flood lists using it */
-	uint32_t nb_fdb;       /* FDB entries pointing at it */
+	uint8_t mac[6];  /* next-hop MAC, when resolved */
+	uint32_t refcnt; /* FDB entries + flood lists using it */
+	uint32_t nb_fdb; /* FDB entries pointing at it */
 };
 
 /** Index of the VTEP with address @p ip, or -ENOENT. */
@@ -436,30 +501,34 @@ struct map_dest {
 };
 
 enum map_learn_result {
-	MAP_LEARN_ADDED = 0,      /* new learned entry */
-	MAP_LEARN_REFRESHED = 1,  /* same destination, last-seen updated */
-	MAP_LEARN_MOVED = 2,      /* learned entry followed the MAC */
-	MAP_LEARN_PINNED = 3,     /* a static/manager entry disagrees: kept, counted */
+	MAP_LEARN_ADDED = 0,     /* new learned entry */
+	MAP_LEARN_REFRESHED = 1, /* same destination, last-seen updated */
+	MAP_LEARN_MOVED = 2,     /* learned entry followed the MAC */
+	MAP_LEARN_PINNED = 3,    /* a static/manager entry disagrees: kept, counted */
 };
 
 /**
  * Apply a data-plane observation of @p mac behind @p d in segment @p seg.
+ * A matching entry of any source gets its last-seen stamp refreshed.
  * @return enum map_learn_result (>= 0), or -ENOSPC (segment or global MAC
- *   limit: the MAC stays unknown and keeps being flooded), -ENOENT (no such
- *   segment), -ENOMEM.
+ *   limit, or no free VTEP index: the MAC stays unknown and keeps being
+ *   flooded), -ENOENT (no such segment), -EINVAL (group or zero MAC, bad
+ *   destination), -ENOMEM.
  */
 int map_fdb_learn(struct map *m, uint16_t seg, const uint8_t mac[6], const struct map_dest *d,
-		  uint32_t now_s);
+                  uint32_t now_s);
 
 /**
  * Install an entry from a static or manager source, replacing an entry of
  * the same or lower precedence (atomically: readers see the old or the new
- * destination, never neither).
+ * destination, never neither). A new entry is stamped last seen now; a
+ * replaced one keeps its stamp (it records traffic, not configuration).
  * @return 0, or -EPERM (a higher-precedence entry is there and stays),
- *   -ENOSPC, -ENOENT, -ENOMEM.
+ *   -ENOSPC, -ENOENT, -EINVAL (src is MAP_SRC_LEARNED, bad destination),
+ *   -ENOMEM.
  */
 int map_fdb_set(struct map *m, uint16_t seg, const uint8_t mac[6], const struct map_dest *d,
-		enum map_src src, uint16_t src_id);
+                enum map_src src, uint16_t src_id);
 
 /**
  * Delete (seg, mac) if it matches @p src / @p src_id (-1 = any).
@@ -498,7 +567,10 @@ int map_fdb_get(const struct map *m, uint16_t seg, const uint8_t mac[6], struct 
 
 typedef int (*map_fdb_walk_fn)(const struct map_fdb_info *info, void *arg);
 
-/** Call @p fn for every entry (order unspecified); stops when fn returns non-zero. */
+/**
+ * Call @p fn for every entry (order unspecified); stops when fn returns
+ * non-zero and returns that value. @p fn must not change the FDB.
+ */
 int map_fdb_walk(const struct map *m, map_fdb_walk_fn fn, void *arg);
 
 /* ------------------------------------------------------------------ */
@@ -508,14 +580,16 @@ struct map_stats {
 	uint32_t nb_fdb;
 	uint32_t nb_vteps;
 	uint32_t nb_segs;
-	uint64_t learned;        /* MAP_LEARN_ADDED */
-	uint64_t moves;          /* MAP_LEARN_MOVED */
-	uint64_t pinned;         /* MAP_LEARN_PINNED */
-	uint64_t limit_global;   /* -ENOSPC: global limit */
-	uint64_t limit_segment;  /* -ENOSPC: segment limit */
+	uint64_t learned;       /* MAP_LEARN_ADDED */
+	uint64_t moves;         /* MAP_LEARN_MOVED */
+	uint64_t pinned;        /* MAP_LEARN_PINNED */
+	uint64_t limit_global;  /* -ENOSPC: global limit */
+	uint64_t limit_segment; /* -ENOSPC: segment limit */
 	uint64_t aged;
-	uint64_t rcu_deferred;   /* objects handed to the defer queue */
+	uint64_t rcu_deferred; /* objects handed to the defer queue */
 	uint64_t rcu_freed;
+	uint64_t limit_vteps; /* -ENOSPC: no free VTEP index (vteps_max) */
+	uint64_t rcu_sync;    /* the writer waited for a grace period (queue/slots full) */
 };
 
 void map_stats_get(const struct map *m, struct map_stats *out);
