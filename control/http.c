@@ -462,8 +462,6 @@ http_post(struct http_client *hc, const struct http_request *req, struct http_re
 			http_client_reset_connection(hc);
 		return err;
 	}
-	if (shut)
-		http_client_reset_connection(hc);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
 	if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ctype) == CURLE_OK && ctype != NULL)
 		snprintf(resp->content_type, sizeof(resp->content_type), "%s", ctype);
@@ -474,6 +472,10 @@ http_post(struct http_client *hc, const struct http_request *req, struct http_re
 		memcpy(resp->body, hc->buf, hc->len + 1);
 		resp->body_len = hc->len;
 	}
+	/* An abort raced with the end of the transfer: its socket is dead.
+	 * (After the getinfo calls: this replaces the handle c points at.) */
+	if (shut)
+		http_client_reset_connection(hc);
 	/* Do not keep a large buffer around between long polls. */
 	if (hc->cap > (1u << 20)) {
 		free(hc->buf);
