@@ -179,16 +179,41 @@ check_pool(struct xapi_rpc *rpc, const struct xapi_login *lg, struct xapi_master
 	return 0;
 }
 
+/* URLs that failed in the current round: every member names the same
+ * master, and a hung master costs timeout_s each time it is asked. */
+struct failed {
+	char urls[16][CFG_URL_MAX];
+	unsigned nb;
+};
+
+static bool
+failed_before(const struct failed *f, const char *url)
+{
+	for (unsigned i = 0; i < f->nb; i++)
+		if (strcmp(f->urls[i], url) == 0)
+			return true;
+	return false;
+}
+
+static void
+failed_add(struct failed *f, const char *url)
+{
+	if (f->nb < sizeof(f->urls) / sizeof(f->urls[0]) && !failed_before(f, url))
+		snprintf(f->urls[f->nb++], CFG_URL_MAX, "%s", url);
+}
+
 /* Log in at @p url, following HOST_IS_SLAVE to the master. */
 static int
 try_candidate(struct xapi_rpc *rpc, const char *url, const struct xapi_login *lg,
-              struct xapi_master *m, struct xapi_err *err)
+              struct xapi_master *m, struct failed *f, struct xapi_err *err)
 {
 	char cur[CFG_URL_MAX], next[CFG_URL_MAX];
 	int r;
 
 	snprintf(cur, sizeof(cur), "%s", url);
 	for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+		if (failed_before(f, cur))
+			return -EAGAIN; /* err still says why it failed */
 		r = xapi_session_login(rpc, cur, lg, m->session, sizeof(m->session), err);
 		if (r == -EREMOTEIO && strcmp(err->code, "HOST_IS_SLAVE") == 0) {
 			if (err->nb_params == 0 ||
@@ -206,12 +231,13 @@ try_candidate(struct xapi_rpc *rpc, const char *url, const struct xapi_login *lg
 			snprintf(cur, sizeof(cur), "%s", next);
 			continue;
 		}
-		if (r < 0)
-			return r;
-		r = check_pool(rpc, lg, m, err);
+		if (r == 0)
+			r = check_pool(rpc, lg, m, err);
 		if (r < 0) {
-			xapi_session_logout(rpc, m->session, lg->timeout_ms);
+			if (m->session[0] != '\0')
+				xapi_session_logout(rpc, m->session, lg->timeout_ms);
 			m->session[0] = '\0';
+			failed_add(f, cur);
 			return r;
 		}
 		snprintf(m->url, sizeof(m->url), "%s", cur);
@@ -225,16 +251,23 @@ int
 xapi_locate_master(struct xapi_rpc *rpc, const struct xapi_cands *cands,
                    const struct xapi_login *lg, struct xapi_master *m, struct xapi_err *err)
 {
-	int r = -ENOENT;
+	struct failed *f = calloc(1, sizeof(*f));
+	int r = -ENOENT, last = -ENOENT;
 
 	memset(err, 0, sizeof(*err));
 	xapi_err_set(err, "no candidate URL");
+	if (f == NULL)
+		return -ENOMEM;
 	for (unsigned i = 0; i < cands->nb; i++) {
 		memset(m, 0, sizeof(*m));
-		r = try_candidate(rpc, cands->urls[i], lg, m, err);
+		r = try_candidate(rpc, cands->urls[i], lg, m, f, err);
 		if (r == 0 || r == -ECANCELED)
-			return r;
-		LOG_WARN_RL(&cand_rl, xapi, "%s: %s", lg->name, err->text);
+			break;
+		if (r != -EAGAIN) {
+			last = r;
+			LOG_WARN_RL(&cand_rl, xapi, "%s: %s", lg->name, err->text);
+		}
 	}
-	return r;
+	free(f);
+	return r == 0 || r == -ECANCELED ? r : last;
 }

@@ -437,6 +437,7 @@ recover(struct xapi_source *s, enum step at, int r, const struct xapi_err *err)
 	s->retried = false;
 	s->lost_ns = s->lost_ns ? s->lost_ns : src_now_ns();
 	s->st.reconnects++;
+	publish(s, s->have_data ? SRC_STATE_STALE : SRC_STATE_CONNECTING);
 	return STEP_LOCATE;
 }
 

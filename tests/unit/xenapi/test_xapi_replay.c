@@ -45,6 +45,7 @@ struct mini {
 	bool vifs_lose_f2;
 	unsigned nb_login, nb_logout, nb_json, nb_xml, nb_vif_fetch, nb_event_from;
 	unsigned nb_pool_at_ejected;
+	unsigned nb_refused;
 };
 
 struct acc {
@@ -220,6 +221,7 @@ mini_transport(void *ctx, const char *url, const char *ctype, const char *body, 
 	host_of(url, host, sizeof(host));
 	pthread_mutex_lock(&m->lock);
 	if (m->down || (m->dead != NULL && strcmp(host, m->dead) == 0)) {
+		m->nb_refused++;
 		pthread_mutex_unlock(&m->lock);
 		snprintf(resp->err, sizeof(resp->err), "connection refused");
 		return -ECONNREFUSED;
@@ -558,6 +560,40 @@ test_counts_mismatch_refetch(void **state)
 }
 
 static void
+test_locate_asks_a_dead_master_once(void **state)
+{
+	struct mini m = {.dead = "10.0.0.9"};
+	struct xapi_rpc_conf rc = {.name = "t", .transport = mini_transport, .transport_ctx = &m};
+	struct xapi_login lg = {.name = "t",
+	                        .username = "root",
+	                        .password = "secret",
+	                        .want_pool_uuid = "",
+	                        .timeout_ms = 1000};
+	struct xapi_cands c = {0};
+	struct xapi_master master;
+	struct xapi_err err;
+	struct xapi_rpc *rpc;
+
+	(void)state;
+	pthread_mutex_init(&m.lock, NULL);
+	m.master = "10.0.0.9";
+	rpc = xapi_rpc_create(&rc);
+	assert_int_equal(xapi_cands_add(&c, "https://10.0.0.9:443"), 0);
+	assert_int_equal(xapi_cands_add(&c, "https://10.0.0.1:443/"), 0);
+	assert_int_equal(xapi_cands_add(&c, "https://10.0.0.2:443"), 0);
+	assert_int_equal(xapi_cands_add(&c, "https://10.0.0.2:443/jsonrpc"), 0); /* same base */
+	assert_int_equal(c.nb, 3);
+	/* Every member names the dead master: it is asked once per round (a
+	 * hung one would cost timeout_s each time). */
+	assert_int_equal(xapi_locate_master(rpc, &c, &lg, &master, &err), -ECONNREFUSED);
+	assert_int_equal(m.nb_refused, 1);
+	assert_int_equal(m.nb_login, 2);
+	assert_non_null(strstr(err.text, "10.0.0.9"));
+	xapi_cands_free(&c);
+	xapi_rpc_destroy(rpc);
+}
+
+static void
 test_bad_config(void **state)
 {
 	struct cfg_manager mc = conf("not-a-url");
@@ -589,6 +625,7 @@ main(void)
 	        cmocka_unit_test(test_failover_keeps_bindings),
 	        cmocka_unit_test(test_flush_after),
 	        cmocka_unit_test(test_counts_mismatch_refetch),
+	        cmocka_unit_test(test_locate_asks_a_dead_master_once),
 	        cmocka_unit_test(test_bad_config),
 	};
 
