@@ -8,12 +8,22 @@
  * fingerprint of the certificate (`openssl x509 -fingerprint -sha256`), so
  * that is what we compare. A pinned certificate is accepted even when
  * self-signed (the usual case for a pool member), and nothing else is.
+ *
+ * Abort: libcurl looks at the progress callback only when its transfer
+ * loop wakes up, at least once a second on an idle connection - a long
+ * poll would hold a stop for up to that long. So the sockets of the
+ * transfer are tracked (open/close socket callbacks, under a mutex so
+ * that a closed descriptor number is never touched again) and
+ * http_client_abort() shuts them down: the blocked recv() returns at once.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <openssl/evp.h>
@@ -39,6 +49,9 @@ struct http_client {
 	size_t max_response;
 	char user_agent[64];
 	volatile int aborted;
+	pthread_mutex_t sock_lock; /* socks, shut */
+	curl_socket_t socks[4];    /* open sockets of this handle (happy eyeballs: 2) */
+	bool shut;                 /* abort shut one down: do not reuse the connection */
 	/* per request */
 	char *buf;
 	size_t len;
@@ -115,6 +128,9 @@ http_client_create(const struct http_client_conf *c)
 		errno = ENOMEM;
 		return NULL;
 	}
+	pthread_mutex_init(&hc->sock_lock, NULL);
+	for (unsigned i = 0; i < sizeof(hc->socks) / sizeof(hc->socks[0]); i++)
+		hc->socks[i] = CURL_SOCKET_BAD;
 	/* Enable the cookie engine: vmware_soap_session is echoed exactly. */
 	curl_easy_setopt(hc->curl, CURLOPT_COOKIEFILE, "");
 	return hc;
@@ -126,6 +142,7 @@ http_client_destroy(struct http_client *hc)
 	if (hc == NULL)
 		return;
 	curl_easy_cleanup(hc->curl);
+	pthread_mutex_destroy(&hc->sock_lock);
 	free(hc->buf);
 	free(hc);
 }
@@ -158,6 +175,13 @@ void
 http_client_abort(struct http_client *hc)
 {
 	__atomic_store_n(&hc->aborted, 1, __ATOMIC_RELEASE);
+	pthread_mutex_lock(&hc->sock_lock);
+	for (unsigned i = 0; i < sizeof(hc->socks) / sizeof(hc->socks[0]); i++)
+		if (hc->socks[i] != CURL_SOCKET_BAD) {
+			shutdown(hc->socks[i], SHUT_RDWR);
+			hc->shut = true;
+		}
+	pthread_mutex_unlock(&hc->sock_lock);
 }
 
 void
@@ -204,6 +228,41 @@ on_progress(void *arg, curl_off_t dlt, curl_off_t dln, curl_off_t ult, curl_off_
 	(void)ult;
 	(void)uln;
 	return __atomic_load_n(&hc->aborted, __ATOMIC_ACQUIRE) ? 1 : 0;
+}
+
+static curl_socket_t
+on_open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct http_client *hc = arg;
+	curl_socket_t s;
+
+	(void)purpose;
+	s = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+	if (s == CURL_SOCKET_BAD)
+		return s;
+	pthread_mutex_lock(&hc->sock_lock);
+	for (unsigned i = 0; i < sizeof(hc->socks) / sizeof(hc->socks[0]); i++)
+		if (hc->socks[i] == CURL_SOCKET_BAD) {
+			hc->socks[i] = s;
+			break;
+		}
+	pthread_mutex_unlock(&hc->sock_lock);
+	return s;
+}
+
+static int
+on_close_socket(void *arg, curl_socket_t s)
+{
+	struct http_client *hc = arg;
+	int r;
+
+	pthread_mutex_lock(&hc->sock_lock);
+	for (unsigned i = 0; i < sizeof(hc->socks) / sizeof(hc->socks[0]); i++)
+		if (hc->socks[i] == s)
+			hc->socks[i] = CURL_SOCKET_BAD;
+	r = close(s);
+	pthread_mutex_unlock(&hc->sock_lock);
+	return r;
 }
 
 static int
@@ -329,6 +388,7 @@ http_post(struct http_client *hc, const struct http_request *req, struct http_re
 	struct curl_slist *hdrs = NULL;
 	long nb_connects = 0;
 	char *ctype = NULL;
+	bool shut;
 	CURLcode rc;
 	CURL *c = hc->curl;
 
@@ -367,6 +427,10 @@ http_post(struct http_client *hc, const struct http_request *req, struct http_re
 	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(c, CURLOPT_XFERINFODATA, hc);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, hc->errbuf);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, hc);
+	curl_easy_setopt(c, CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
+	curl_easy_setopt(c, CURLOPT_CLOSESOCKETDATA, hc);
 	/* Redirects are protocol events (XenAPI HOST_IS_SLAVE is an error
 	 * body, not a 3xx); never follow one silently. */
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
@@ -381,11 +445,20 @@ http_post(struct http_client *hc, const struct http_request *req, struct http_re
 	    nb_connects > 0)
 		LOG_WARN(tls, "%s: connected to %s WITHOUT certificate verification (insecure)",
 			 hc->name, req->url);
+	pthread_mutex_lock(&hc->sock_lock);
+	shut = hc->shut;
+	hc->shut = false;
+	pthread_mutex_unlock(&hc->sock_lock);
 	if (rc != CURLE_OK) {
 		int err = translate(hc, rc, resp);
 
+		/* A socket shut down by an abort fails with a receive error. */
+		if (__atomic_load_n(&hc->aborted, __ATOMIC_ACQUIRE)) {
+			err = -ECANCELED;
+			snprintf(resp->err, sizeof(resp->err), "aborted");
+		}
 		/* A broken connection must not be reused for the next call. */
-		if (err != -ECANCELED)
+		if (err != -ECANCELED || shut)
 			http_client_reset_connection(hc);
 		return err;
 	}
@@ -399,6 +472,10 @@ http_post(struct http_client *hc, const struct http_request *req, struct http_re
 		memcpy(resp->body, hc->buf, hc->len + 1);
 		resp->body_len = hc->len;
 	}
+	/* An abort raced with the end of the transfer: its socket is dead.
+	 * (After the getinfo calls: this replaces the handle c points at.) */
+	if (shut)
+		http_client_reset_connection(hc);
 	/* Do not keep a large buffer around between long polls. */
 	if (hc->cap > (1u << 20)) {
 		free(hc->buf);
