@@ -201,6 +201,8 @@ cfg_free(struct cfg *c)
 	}
 	for (unsigned i = 0; i < c->nb_managers; i++)
 		free(c->managers[i].members);
+	for (unsigned i = 0; i < c->nb_ports; i++)
+		free(c->ports[i].neighbors);
 	free(c->ports);
 	free(c->tenants);
 	free(c->segments);

@@ -47,6 +47,15 @@
 #define CFG_VLAN_UNTAGGED 0 /* cfg_segment.vlan for an untagged attachment */
 #define CFG_VNI_MAX      16777215u
 
+#define CFG_MAX_NEIGHBORS 256 /* static ARP entries per underlay port */
+
+/* A static ARP entry on the underlay: never solicited, never expires
+ * (routers that filter ARP, or a next hop to pin). */
+struct cfg_neighbor {
+	uint32_t ip; /* network order, inside the port's prefix */
+	uint8_t mac[6];
+};
+
 enum cfg_port_role {
 	CFG_PORT_ACCESS,   /* 802.1Q trunk (or untagged) into the local data center */
 	CFG_PORT_UNDERLAY, /* IPv4 network towards the other VTEPs */
@@ -76,6 +85,8 @@ struct cfg_port {
 	uint32_t next_hop;   /* gateway for off-link VTEPs, 0 = none */
 	bool has_mac;        /* an explicit "mac" overrides the device's own */
 	uint8_t mac[6];
+	struct cfg_neighbor *neighbors; /* static ARP entries */
+	unsigned nb_neighbors;
 };
 
 struct cfg_segment {

@@ -70,6 +70,32 @@ port_mac(struct cfg_load *l, const json_t *v, void *obj, const struct cfg_key *k
 	p->has_mac = !netaddr_mac_is_zero(p->mac);
 }
 
+static const struct cfg_key neighbor_keys[] = {
+        {"ip", cfg_key_ipv4, CFG_FIELD(struct cfg_neighbor, ip), .required = CFG_V_ANY},
+        {"mac", cfg_key_mac, CFG_FIELD(struct cfg_neighbor, mac), .required = CFG_V_ANY},
+        {NULL},
+};
+
+static void
+neighbor_item(struct cfg_load *l, const json_t *v, void *item, unsigned i)
+{
+	(void)i;
+	cfg_object(l, v, item, neighbor_keys, CFG_V_ANY);
+}
+
+/* "neighbors": [{"ip": ..., "mac": ...}], static ARP entries. */
+static void
+port_neighbors(struct cfg_load *l, const json_t *v, void *obj, const struct cfg_key *k)
+{
+	struct cfg_port *p = obj;
+
+	(void)k;
+	if (v == NULL)
+		return;
+	p->neighbors = cfg_items(l, v, CFG_MAX_NEIGHBORS, sizeof(*p->neighbors), &p->nb_neighbors,
+	                         neighbor_item);
+}
+
 static const struct cfg_key port_keys[] = {
         {"name", CFG_KEY_NAME(struct cfg_port, name)},
         {"role", cfg_key_enum, CFG_FIELD(struct cfg_port, role), .choices = port_roles,
@@ -85,6 +111,7 @@ static const struct cfg_key port_keys[] = {
         {"ip", port_ip, .required = CFG_V_UNDERLAY, .only = CFG_V_UNDERLAY},
         {"next_hop", cfg_key_ipv4, CFG_FIELD(struct cfg_port, next_hop), .only = CFG_V_UNDERLAY},
         {"mac", port_mac, CFG_FIELD(struct cfg_port, mac), .only = CFG_V_UNDERLAY},
+        {"neighbors", port_neighbors, .only = CFG_V_UNDERLAY},
         {NULL},
 };
 
@@ -105,6 +132,38 @@ port_next_hop(struct cfg_load *l, const struct cfg_port *p)
 	cfg_path_pop(l, mark);
 }
 
+/* Static neighbours are on the underlay prefix, not us, each address once. */
+static void
+port_neighbors_check(struct cfg_load *l, const struct cfg_port *p)
+{
+	size_t mark, mark_i;
+
+	if (p->prefix_len == 0 || p->nb_neighbors == 0)
+		return;
+	mark = cfg_path_key(l, "neighbors");
+	for (unsigned i = 0; i < p->nb_neighbors; i++) {
+		uint32_t ip = p->neighbors[i].ip;
+
+		if (ip == 0)
+			continue; /* already reported */
+		mark_i = cfg_path_index(l, i);
+		cfg_path_key(l, "ip");
+		if (ip == p->ip)
+			cfg_err(l, "%s is the port's own address", CFG_QIP(ip));
+		else if (!netaddr_ipv4_same_subnet(ip, p->ip, p->prefix_len))
+			cfg_err(l, "%s is outside the underlay prefix %s", CFG_QIP(ip),
+			        CFG_PFX(p->ip, p->prefix_len));
+		for (unsigned j = 0; j < i; j++) {
+			if (p->neighbors[j].ip == ip) {
+				cfg_err(l, "duplicate neighbor %s (also neighbors[%u])", CFG_QIP(ip), j);
+				break;
+			}
+		}
+		cfg_path_pop(l, mark_i);
+	}
+	cfg_path_pop(l, mark);
+}
+
 static void
 port_item(struct cfg_load *l, const json_t *v, void *item, unsigned i)
 {
@@ -114,8 +173,10 @@ port_item(struct cfg_load *l, const json_t *v, void *item, unsigned i)
 	unsigned nb_errors = l->nb_errors;
 
 	cfg_object(l, v, p, port_keys, CFG_V_ANY | (role >= 0 ? variants[role] : 0));
-	if (role == CFG_PORT_UNDERLAY)
+	if (role == CFG_PORT_UNDERLAY) {
 		port_next_hop(l, p);
+		port_neighbors_check(l, p);
+	}
 	l->port_role_ok[i] = role >= 0;
 	l->port_clean[i] = l->nb_errors == nb_errors;
 }

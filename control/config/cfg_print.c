@@ -150,6 +150,16 @@ pr_gateway(struct pr *p, const struct cfg_gateway *g)
 }
 
 static void
+pr_neighbor(struct pr *p, const struct cfg *c, const void *item)
+{
+	const struct cfg_neighbor *n = item;
+
+	(void)c;
+	pr_ip(p, "ip", n->ip);
+	pr_mac(p, "mac", n->mac);
+}
+
+static void
 pr_port(struct pr *p, const struct cfg *c, const void *item)
 {
 	const struct cfg_port *port = item;
@@ -171,6 +181,8 @@ pr_port(struct pr *p, const struct cfg *c, const void *item)
 		pr_ip(p, "next_hop", port->next_hop);
 	if (port->has_mac)
 		pr_mac(p, "mac", port->mac);
+	pr_array(p, "neighbors", c, port->neighbors, port->nb_neighbors, sizeof(*port->neighbors),
+	         pr_neighbor);
 }
 
 static void

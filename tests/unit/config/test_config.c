@@ -155,6 +155,10 @@ check_full_network(const struct cfg *c)
 	assert_int_equal(c->ports[2].mtu, 9000);
 	assert_true(c->ports[2].has_mac);
 	assert_memory_equal(c->ports[2].mac, mac, 6);
+	assert_int_equal(c->ports[2].nb_neighbors, 1);
+	assert_int_equal(c->ports[2].neighbors[0].ip, IP(192, 0, 2, 254));
+	assert_memory_equal(c->ports[2].neighbors[0].mac,
+	                    ((const uint8_t[6]){0x02, 0x00, 0xc0, 0x00, 0x02, 0xfe}), 6);
 	assert_int_equal(c->nb_tenants, 2);
 	assert_int_equal(c->nb_segments, 3);
 	assert_int_equal(c->tenants[0].first_segment, 0);
