@@ -155,6 +155,7 @@ struct dp_port {
 	bool started;
 	bool tx_ip_cksum;
 	bool rx_ip_cksum;
+	bool promisc;            /* receive everything (access, or a software MAC) */
 };
 
 struct dp {

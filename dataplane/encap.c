@@ -41,6 +41,10 @@ encap_classify(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, struct en
 			return false;
 		}
 		vid = (uint16_t)((p[14] << 8 | p[15]) & 0xfff);
+	} else if (m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED) {
+		/* The port (NIC offload, or the kernel under af_packet) took
+		 * the tag out of the frame and left it in the mbuf. */
+		vid = m->vlan_tci & 0xfff;
 	}
 	idx = map_access_seg(lc->map, port, vid);
 	if (unlikely(idx == MAP_SEG_NONE || (seg = map_seg_get(lc->map, idx)) == NULL)) {

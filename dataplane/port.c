@@ -114,6 +114,16 @@ port_configure(struct dp *dp, struct dp_port *p)
 			 p->conf.mtu, rte_strerror(-r));
 	if (p->conf.has_mac) {
 		r = rte_eth_dev_default_mac_addr_set(p->ethdev, (struct rte_ether_addr *)p->conf.mac);
+		if (r == -ENOTSUP) {
+			/* Some virtual devices have no MAC of their own: use the
+			 * configured one in our headers and receive in promiscuous
+			 * mode so frames to it still arrive. */
+			LOG_INFO(dp, "port %s: device cannot take a MAC; using the configured one in "
+				     "software, promiscuous", p->conf.name);
+			memcpy(&p->mac, p->conf.mac, RTE_ETHER_ADDR_LEN);
+			p->promisc = true;
+			return 0;
+		}
 		if (r != 0) {
 			LOG_ERR(dp, "port %s: cannot set MAC: %s", p->conf.name, rte_strerror(-r));
 			return r;
@@ -248,7 +258,7 @@ dp_ports_start(struct dp *dp)
 		p->started = true;
 		/* Access ports carry every VM's MAC; the underlay only ours
 		 * (and broadcast, for ARP). */
-		if (p->conf.role == DP_PORT_ACCESS) {
+		if (p->conf.role == DP_PORT_ACCESS || p->promisc) {
 			r = rte_eth_promiscuous_enable(p->ethdev);
 			if (r != 0 && r != -ENOTSUP)
 				LOG_WARN(dp, "port %s: promiscuous mode: %s", p->conf.name,
