@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * mgmt.c - the management socket vtepctl talks to.
+ *
+ * Protocol (docs/vtepctl.md): a client connects to the unix stream socket
+ * and writes one request, a JSON object on one line:
+ *     {"command": "show fdb", "args": {"vni": 5001}}
+ * and reads one reply line: {"ok": true, "result": ...} or
+ * {"ok": false, "error": "..."}; then the server closes the connection.
+ *
+ * A bad request gets an error reply, never a crash or a hang: requests are
+ * capped in size, clients that stall are dropped after a timeout, replies
+ * are written without blocking the control loop, and the number of clients
+ * is bounded.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "ctl_watch.h"
+#include "mgmt.h"
+
+#define MGMT_REQ_MAX     65536
+#define MGMT_CLIENTS_MAX 64
+#define MGMT_TIMEOUT_MS  5000
+
+struct mgmt_client {
+	struct ctl_watch w; /* first: the watch is the client */
+	struct ctl_mgmt *m;
+	char *in;
+	size_t in_len;
+	char *out;
+	size_t out_len;
+	size_t out_off;
+	uint64_t start_ms;
+	bool replying;
+};
+
+struct ctl_mgmt {
+	struct ctl *c;
+	struct ctl_watch listen;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct mgmt_client *clients[MGMT_CLIENTS_MAX];
+	unsigned nb_clients;
+};
+
+static void client_close(struct ctl *c, struct mgmt_client *cl);
+
+static void
+client_reply(struct ctl *c, struct mgmt_client *cl, json_t *reply)
+{
+	char *s = json_dumps(reply, JSON_COMPACT);
+
+	json_decref(reply);
+	if (s == NULL) {
+		client_close(c, cl);
+		return;
+	}
+	cl->out_len = strlen(s);
+	cl->out = realloc(s, cl->out_len + 2);
+	if (cl->out == NULL) {
+		free(s);
+		client_close(c, cl);
+		return;
+	}
+	cl->out[cl->out_len++] = '\n';
+	cl->out_off = 0;
+	cl->replying = true;
+	ctl_watch_mod(c, &cl->w, EPOLLOUT);
+}
+
+static json_t *
+reply_error(const char *msg)
+{
+	return json_pack("{s:b, s:s}", "ok", 0, "error", msg);
+}
+
+static void
+client_request(struct ctl *c, struct mgmt_client *cl)
+{
+	json_error_t jerr;
+	json_t *req, *result = NULL;
+	char err[512] = "";
+	const char *cmd;
+
+	req = json_loadb(cl->in, cl->in_len, JSON_REJECT_DUPLICATES, &jerr);
+	if (req == NULL || !json_is_object(req)) {
+		snprintf(err, sizeof(err), "request is not a JSON object: %s",
+			 req == NULL ? jerr.text : "wrong type");
+		json_decref(req);
+		client_reply(c, cl, reply_error(err));
+		return;
+	}
+	cmd = json_string_value(json_object_get(req, "command"));
+	if (cmd == NULL) {
+		json_decref(req);
+		client_reply(c, cl, reply_error("request has no \"command\" string"));
+		return;
+	}
+	result = mgmt_dispatch(c, cmd, json_object_get(req, "args"), err, sizeof(err));
+	json_decref(req);
+	if (result == NULL)
+		client_reply(c, cl, reply_error(err[0] ? err : "command failed"));
+	else
+		client_reply(c, cl, json_pack("{s:b, s:o}", "ok", 1, "result", result));
+}
+
+static void
+client_readable(struct ctl *c, struct mgmt_client *cl)
+{
+	char buf[4096];
+	ssize_t n;
+
+	for (;;) {
+		char *nl;
+
+		n = read(cl->w.fd, buf, sizeof(buf));
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			client_close(c, cl);
+			return;
+		}
+		if (n < 0)
+			return;
+		if (cl->in_len + (size_t)n > MGMT_REQ_MAX) {
+			client_reply(c, cl, reply_error("request too large"));
+			return;
+		}
+		memcpy(cl->in + cl->in_len, buf, (size_t)n);
+		cl->in_len += (size_t)n;
+		nl = memchr(cl->in, '\n', cl->in_len);
+		if (nl != NULL) {
+			cl->in_len = (size_t)(nl - cl->in);
+			client_request(c, cl);
+			return;
+		}
+	}
+}
+
+static void
+client_writable(struct ctl *c, struct mgmt_client *cl)
+{
+	while (cl->out_off < cl->out_len) {
+		ssize_t n = write(cl->w.fd, cl->out + cl->out_off, cl->out_len - cl->out_off);
+
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n <= 0) {
+			client_close(c, cl);
+			return;
+		}
+		cl->out_off += (size_t)n;
+	}
+	client_close(c, cl);
+}
+
+static void
+on_client(struct ctl *c, struct ctl_watch *w, uint32_t events)
+{
+	struct mgmt_client *cl = (struct mgmt_client *)w;
+
+	if (cl->replying) {
+		if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP))
+			client_writable(c, cl);
+		return;
+	}
+	if (events & (EPOLLIN | EPOLLERR | EPOLLHUP))
+		client_readable(c, cl);
+}
+
+static void
+client_close(struct ctl *c, struct mgmt_client *cl)
+{
+	struct ctl_mgmt *m = cl->m;
+
+	ctl_watch_del(c, &cl->w);
+	close(cl->w.fd);
+	for (unsigned i = 0; i < m->nb_clients; i++) {
+		if (m->clients[i] == cl) {
+			m->clients[i] = m->clients[--m->nb_clients];
+			break;
+		}
+	}
+	free(cl->in);
+	free(cl->out);
+	free(cl);
+}
+
+static void
+on_listen(struct ctl *c, struct ctl_watch *w, uint32_t events)
+{
+	static struct log_rl rl = LOG_RL_INIT(5, 60);
+	struct ctl_mgmt *m = w->arg;
+	struct mgmt_client *cl;
+	int fd;
+
+	(void)events;
+	while ((fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+		cl = NULL;
+		if (m->nb_clients < MGMT_CLIENTS_MAX && (cl = calloc(1, sizeof(*cl))) != NULL &&
+		    (cl->in = malloc(MGMT_REQ_MAX)) == NULL) {
+			free(cl);
+			cl = NULL;
+		}
+		if (cl == NULL) {
+			LOG_WARN_RL(&rl, mgmt, "%s: too many clients, connection refused", m->path);
+			close(fd);
+			continue;
+		}
+		cl->w = (struct ctl_watch){.fd = fd, .cb = on_client, .arg = cl};
+		cl->m = m;
+		cl->start_ms = ctl_now_ms(c);
+		if (ctl_watch_add(c, &cl->w, EPOLLIN) < 0) {
+			close(fd);
+			free(cl->in);
+			free(cl);
+			continue;
+		}
+		m->clients[m->nb_clients++] = cl;
+	}
+}
+
+void
+mgmt_tick(struct ctl_mgmt *m, uint64_t now_ms)
+{
+	for (unsigned i = 0; i < m->nb_clients;) {
+		struct mgmt_client *cl = m->clients[i];
+
+		if (now_ms - cl->start_ms > MGMT_TIMEOUT_MS) {
+			client_close(m->c, cl); /* moves the last client to slot i */
+			continue;
+		}
+		i++;
+	}
+}
+
+/* Refuse to take over the socket of a vtepd that is still running. */
+static int
+socket_in_use(const char *path)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int r;
+
+	if (fd < 0)
+		return 0;
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	r = connect(fd, (struct sockaddr *)&a, sizeof(a));
+	close(fd);
+	return r == 0;
+}
+
+static int
+socket_setup(struct ctl_mgmt *m, const struct cfg_control *cc)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	char dir[sizeof(m->path)];
+	char *slash;
+	int fd;
+
+	snprintf(m->path, sizeof(m->path), "%s", cc->socket);
+	snprintf(dir, sizeof(dir), "%s", cc->socket);
+	slash = strrchr(dir, '/');
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			LOG_WARN(mgmt, "cannot create %s: %s", dir, strerror(errno));
+	}
+	if (socket_in_use(m->path)) {
+		LOG_ERR(mgmt, "%s: another vtepd is listening there", m->path);
+		return -EADDRINUSE;
+	}
+	unlink(m->path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", m->path);
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 16) < 0 ||
+	    chmod(m->path, cc->socket_mode) < 0) {
+		int e = errno;
+
+		LOG_ERR(mgmt, "%s: %s", m->path, strerror(e));
+		close(fd);
+		return -e;
+	}
+	if (cc->socket_group[0] != '\0') {
+		struct group *g = getgrnam(cc->socket_group);
+
+		if (g == NULL || chown(m->path, (uid_t)-1, g->gr_gid) < 0)
+			LOG_WARN(mgmt, "%s: cannot give it to group %s", m->path, cc->socket_group);
+	}
+	return fd;
+}
+
+struct ctl_mgmt *
+mgmt_start(struct ctl *c)
+{
+	struct ctl_mgmt *m = calloc(1, sizeof(*m));
+	int fd;
+
+	if (m == NULL)
+		return NULL;
+	m->c = c;
+	fd = socket_setup(m, &c->cfg->control);
+	if (fd < 0) {
+		free(m);
+		errno = -fd;
+		return NULL;
+	}
+	m->listen = (struct ctl_watch){.fd = fd, .cb = on_listen, .arg = m};
+	if (ctl_watch_add(c, &m->listen, EPOLLIN) < 0) {
+		close(fd);
+		unlink(m->path);
+		free(m);
+		return NULL;
+	}
+	LOG_INFO(mgmt, "listening on %s", m->path);
+	return m;
+}
+
+void
+mgmt_stop(struct ctl_mgmt *m)
+{
+	if (m == NULL)
+		return;
+	while (m->nb_clients > 0)
+		client_close(m->c, m->clients[0]);
+	ctl_watch_del(m->c, &m->listen);
+	close(m->listen.fd);
+	unlink(m->path);
+	free(m);
+}
