@@ -11,10 +11,14 @@
 
 #include <rte_ip.h>
 
+/* DPDK 22.11's RTE_IPV4() shifts an int left by 24: UBSan objects. */
+#define T_IPV4(a, b, c, d)                                                                         \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
+
 #define T_OUR_MAC   {0x02, 0x00, 0x00, 0x00, 0x01, 0x01}
 #define T_PEER_MAC  {0x02, 0x00, 0x00, 0x00, 0x01, 0x02}
-#define T_OUR_IP    RTE_IPV4(192, 0, 2, 1)
-#define T_PEER_IP   RTE_IPV4(192, 0, 2, 2)
+#define T_OUR_IP    T_IPV4(192, 0, 2, 1)
+#define T_PEER_IP   T_IPV4(192, 0, 2, 2)
 #define T_VXLAN_PORT 4789
 
 struct t_vxlan {

@@ -90,9 +90,9 @@ test_valid_slow_cases(void **state)
 	assert_int_equal(i.kind, DP_UL_VXLAN);
 	assert_int_equal(i.inner_len, 14);
 	/* Addressed to the port address rather than the VTEP address. */
-	ctx.port_ip = rte_cpu_to_be_32(RTE_IPV4(192, 0, 2, 9));
+	ctx.port_ip = rte_cpu_to_be_32(T_IPV4(192, 0, 2, 9));
 	v = t_vxlan_default();
-	v.dst_ip = RTE_IPV4(192, 0, 2, 9);
+	v.dst_ip = T_IPV4(192, 0, 2, 9);
 	assert_int_equal(classify(&v).kind, DP_UL_VXLAN);
 	ctx.port_ip = ctx.vtep_ip;
 }
@@ -118,11 +118,11 @@ static void m_tot_small(struct t_vxlan *v) { v->tot_delta = -(8 + 8 + 64 - 4); }
 static void m_mf(struct t_vxlan *v) { v->frag = 0x2000; }
 static void m_offset(struct t_vxlan *v) { v->frag = 0x0010; }
 static void m_ttl(struct t_vxlan *v) { v->ttl = 0; }
-static void m_not_local(struct t_vxlan *v) { v->dst_ip = RTE_IPV4(192, 0, 2, 77); }
-static void m_src_mcast(struct t_vxlan *v) { v->src_ip = RTE_IPV4(239, 1, 1, 1); }
+static void m_not_local(struct t_vxlan *v) { v->dst_ip = T_IPV4(192, 0, 2, 77); }
+static void m_src_mcast(struct t_vxlan *v) { v->src_ip = T_IPV4(239, 1, 1, 1); }
 static void m_src_own(struct t_vxlan *v) { v->src_ip = T_OUR_IP; }
 static void m_src_zero(struct t_vxlan *v) { v->src_ip = 0; }
-static void m_src_loop(struct t_vxlan *v) { v->src_ip = RTE_IPV4(127, 0, 0, 1); }
+static void m_src_loop(struct t_vxlan *v) { v->src_ip = T_IPV4(127, 0, 0, 1); }
 static void m_tcp(struct t_vxlan *v) { v->proto = 6; }
 static void m_icmp(struct t_vxlan *v) { v->proto = 1; }
 static void m_ulen_big(struct t_vxlan *v) { v->ulen_delta = 1; }
@@ -324,8 +324,8 @@ test_sport_spread(void **state)
 		f[14] = 0x45;
 		f[23] = 17;
 		f[20] = f[21] = 0;
-		t_put32(f + 26, RTE_IPV4(10, 0, (flow >> 8) & 0xff, flow & 0xff));
-		t_put32(f + 30, RTE_IPV4(10, 1, 0, 1));
+		t_put32(f + 26, T_IPV4(10, 0, (flow >> 8) & 0xff, flow & 0xff));
+		t_put32(f + 30, T_IPV4(10, 1, 0, 1));
 		t_put16(f + 34, (uint16_t)(1024 + flow));
 		t_put16(f + 36, 80);
 		port = rte_be_to_cpu_16(dp_udp_sport(dp_flow_hash(f, 60)));
@@ -375,7 +375,7 @@ static void
 test_arp(void **state)
 {
 	static const uint8_t peer[6] = T_PEER_MAC, ours[6] = T_OUR_MAC;
-	rte_be32_t targets[2] = {rte_cpu_to_be_32(T_OUR_IP), rte_cpu_to_be_32(RTE_IPV4(192, 0, 2, 5))};
+	rte_be32_t targets[2] = {rte_cpu_to_be_32(T_OUR_IP), rte_cpu_to_be_32(T_IPV4(192, 0, 2, 5))};
 	struct rte_ether_addr smac;
 	rte_be32_t sip;
 	uint8_t p[64], want[64];
@@ -401,10 +401,10 @@ test_arp(void **state)
 	assert_int_equal(sip, rte_cpu_to_be_32(T_PEER_IP));
 	assert_memory_equal(&smac, peer, 6);
 	/* For the second address too. */
-	arp_frame(p, 1, T_PEER_IP, RTE_IPV4(192, 0, 2, 5));
+	arp_frame(p, 1, T_PEER_IP, T_IPV4(192, 0, 2, 5));
 	assert_int_equal(dp_arp_reply_make(p, 60, &ctx.mac, targets, 2, &sip, &smac), 0);
 	/* Someone else's address. */
-	arp_frame(p, 1, T_PEER_IP, RTE_IPV4(192, 0, 2, 99));
+	arp_frame(p, 1, T_PEER_IP, T_IPV4(192, 0, 2, 99));
 	assert_int_equal(dp_arp_reply_make(p, 60, &ctx.mac, targets, 2, &sip, &smac),
 			 DP_DROP_ARP_NOT_FOR_US);
 	/* A reply to us: learn, send nothing. */
