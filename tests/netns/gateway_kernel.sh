@@ -70,13 +70,14 @@ setup() {
 	  "limits": { "fdb_max": 65536 }
 	}
 	EOF
-	GW_PID=$(start_vtepd "$NS_GW" gw "$TMP/gw.json" "$TMP/gw.log") || return 1
+	start_vtepd "$NS_GW" gw "$TMP/gw.json" "$TMP/gw.log" || return 1
+	GW_PID=$VTEPD_PID
 	no_offload "$NS_GW" vtap0
 	bg "$TMP/switch.log" ip netns exec "$NS_GW" "$SYS_PYTHON" "$(dirname "$0")/vlan_switch.py" \
-		sw-vm vtap0 100 >/dev/null
+		--trunk vtap0 --port sw-vm:100
 	for h in host1 host2; do
 		bg "$TMP/$h.tcpdump.log" ip netns exec "$(ns $h)" tcpdump -U -n -i eth0 -w "$TMP/$h.pcap" \
-			udp port 4789 >/dev/null
+			udp port 4789
 	done
 	sleep 1 # tcpdump attaches
 }

@@ -84,11 +84,15 @@ veth() { # ns_a dev_a ns_b dev_b
 	no_offload "$3" "$4"
 }
 
-bg() { # log cmd... : start in the background, remember the pid
+# Start in the background and remember the pid for cleanup; the pid is in
+# BG_PID. (Not echoed: called inside $(...) the pid would only be recorded
+# in the subshell, and cleanup would not know it.)
+bg() { # log cmd...
 	local log=$1; shift
 	"$@" >"$log" 2>&1 &
-	pids+=($!)
-	echo $!
+	BG_PID=$!
+	pids+=("$BG_PID")
+	disown "$BG_PID" # cleanup reaps it by pid; no job-control noise
 }
 
 stop_pid() { # pid [grace seconds]
@@ -99,6 +103,8 @@ stop_pid() { # pid [grace seconds]
 		kill -0 "$pid" 2>/dev/null || return 0
 		sleep 0.1
 	done
+	echo "    cleanup: pid $pid ($(tr '\0' ' ' </proc/$pid/cmdline 2>/dev/null | cut -c1-80))" \
+		"ignored SIGTERM for ${grace}s: killed" >&2
 	kill -KILL "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 }
@@ -108,12 +114,15 @@ eal_args() { # name
 	echo "-l 0,1 --no-huge -m 512 --no-pci --no-shconf --file-prefix ${NS_PREFIX}$1 --log-level=lib.eal:warning"
 }
 
-start_vtepd() { # ns name config log -> pid; waits for the socket
+# Start vtepd in namespace NS, wait for its socket; its pid is in VTEPD_PID.
+start_vtepd() { # ns name config log
 	local nsn=$1 name=$2 conf=$3 log=$4 sock="$TMP/$2.sock" pid
-	pid=$(bg "$log" ip netns exec "$nsn" "$VTEPD" $(eal_args "$name") -- --config "$conf" --socket "$sock")
+	bg "$log" ip netns exec "$nsn" "$VTEPD" $(eal_args "$name") -- --config "$conf" \
+		--socket "$sock"
+	pid=$BG_PID
+	VTEPD_PID=$pid
 	for ((i = 0; i < 200; i++)); do
 		if "$VTEPCTL" --socket "$sock" version >/dev/null 2>&1; then
-			echo "$pid"
 			return 0
 		fi
 		kill -0 "$pid" 2>/dev/null || break
