@@ -523,8 +523,10 @@ int map_fdb_learn(struct map *m, uint16_t seg, const uint8_t mac[6], const struc
  * the same or lower precedence (atomically: readers see the old or the new
  * destination, never neither). A new entry is stamped last seen now; a
  * replaced one keeps its stamp (it records traffic, not configuration).
+ * A segment's mac_limit does not apply (it bounds learning; these sources
+ * are trusted); the FDB capacity (fdb_max) does.
  * @return 0, or -EPERM (a higher-precedence entry is there and stays),
- *   -ENOSPC, -ENOENT, -EINVAL (src is MAP_SRC_LEARNED, bad destination),
+ *   -ENOSPC (FDB full), -ENOENT, -EINVAL (src is MAP_SRC_LEARNED, bad destination),
  *   -ENOMEM.
  */
 int map_fdb_set(struct map *m, uint16_t seg, const uint8_t mac[6], const struct map_dest *d,

@@ -374,7 +374,10 @@ fdb_insert(struct map *m, struct fdb_op *op, const struct map_dest *d, enum map_
 	uint16_t idx;
 	int err;
 
-	if (s->mac_limit != 0 && p->seg_nb_macs[op->seg] >= s->mac_limit) {
+	/* A segment's MAC limit contains what its tenants can make us learn;
+	 * static and manager entries are trusted and bound only by capacity. */
+	if (src == MAP_SRC_LEARNED && s->mac_limit != 0 &&
+	    p->seg_nb_macs[op->seg] >= s->mac_limit) {
 		p->stats.limit_segment++;
 		return -ENOSPC;
 	}
