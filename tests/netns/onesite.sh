@@ -26,7 +26,13 @@ mac_of() { ip -n "$1" -br link show "$2" | awk '{print $3}'; }
 
 # onesite_setup [SEGMENT_EXTRA_JSON]: ", \"k\": v" keys added to the segment.
 onesite_setup() {
-	local extra=${1:-}
+	onesite_network || return 1
+	onesite_config "${1:-}"
+	onesite_start
+}
+
+# Namespaces, links, the VM on VLAN 100 and the kernel VTEPs (VNI 5001).
+onesite_network() {
 	ns_add vm gw ul host1 host2 || return 1
 	veth "$NS_VM" vm0 "$NS_GW" sw-vm || return 1
 	veth "$NS_GW" ul0 "$NS_UL" gwp || return 1
@@ -49,7 +55,11 @@ onesite_setup() {
 		ip -n "$h" addr add "10.100.0.$i/24" dev vx0
 		no_offload "$h" vx0
 	done
+}
 
+# The default configuration: segment 5001 on VLAN 100, flooding to both hosts.
+onesite_config() {
+	local extra=${1:-}
 	cat >"$TMP/gw.json" <<-EOF
 	{
 	  "gateway": { "name": "gw-test", "vtep_ip": "192.0.2.1" },
@@ -64,11 +74,42 @@ onesite_setup() {
 	  "limits": { "fdb_max": 65536 }
 	}
 	EOF
+}
+
+# vtepd on $TMP/gw.json and the access switch (ports added with onesite_port).
+onesite_start() {
 	start_vtepd "$NS_GW" gw "$TMP/gw.json" "$TMP/gw.log" || return 1
 	GW_PID=$VTEPD_PID
 	no_offload "$NS_GW" vtap0
 	bg "$TMP/switch.log" ip netns exec "$NS_GW" "$SYS_PYTHON" "$OS_DIR/vlan_switch.py" \
-		--trunk vtap0 --port sw-vm:100
+		--trunk vtap0 --port sw-vm:100 --control "$TMP/switch.sock"
+	for ((i = 0; i < 50; i++)); do
+		[[ -S $TMP/switch.sock ]] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Another VM: onesite_vm NAME VLAN IP/LEN (after onesite_start).
+onesite_vm() {
+	local name=$1 vlan=$2 addr=$3 r
+	ns_add "$name" || return 1
+	veth "$(ns "$name")" eth0 "$NS_GW" "sw-$name" || return 1
+	ip -n "$(ns "$name")" link set eth0 mtu 1450
+	ip -n "$(ns "$name")" addr add "$addr" dev eth0
+	r=$(echo "add sw-$name $vlan" | ip netns exec "$NS_GW" nc -U -N "$TMP/switch.sock" | head -1)
+	[[ $r == ok ]]
+}
+
+# Another kernel VXLAN device on a host: onesite_vxlan HOST(1|2) DEV VNI IP/LEN
+onesite_vxlan() {
+	local h i=$(($1 + 1))
+	h=$(ns "host$1")
+	ip -n "$h" link add "$2" type vxlan id "$3" local "192.0.2.$i" remote 192.0.2.1 \
+		dstport 4789 dev eth0 || return 1
+	ip -n "$h" link set "$2" mtu 1450 up
+	ip -n "$h" addr add "$4" dev "$2"
+	no_offload "$h" "$2"
 }
 
 # Capture the VXLAN traffic arriving at host1 and host2 into $TMP/host{1,2}.pcap.
