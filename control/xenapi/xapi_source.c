@@ -230,6 +230,7 @@ full_sync(struct xapi_source *s, struct xapi_err *err)
 	api_version(s);
 	s->have_data = true;
 	s->lost_ns = 0;
+	s->retried = false;
 	s->st.resyncs++;
 	s->st.last_update_ns = recv_ns;
 	s->st.last_sync_ms = (src_now_ns() - t0) / 1000000;
@@ -437,6 +438,7 @@ recover(struct xapi_source *s, enum step at, int r, const struct xapi_err *err)
 	s->retried = false;
 	s->lost_ns = s->lost_ns ? s->lost_ns : src_now_ns();
 	s->st.reconnects++;
+	s->st.connected_ns = 0;
 	publish(s, s->have_data ? SRC_STATE_STALE : SRC_STATE_CONNECTING);
 	return STEP_LOCATE;
 }

@@ -496,6 +496,7 @@ test_failover_keeps_bindings(void **state)
 	status(s, &st);
 	assert_int_equal(st.state, SRC_STATE_STALE);
 	assert_int_equal(st.nb_macs, 2);
+	assert_true(st.connected_ns == 0);
 	assert_true(m.nb_pool_at_ejected >= 1);
 	/* 10.0.0.2 rejoins and is promoted. */
 	pthread_mutex_lock(&m.lock);
@@ -509,6 +510,7 @@ test_failover_keeps_bindings(void **state)
 	status(s, &st);
 	assert_string_equal(st.server, "https://10.0.0.2:443");
 	assert_true(st.reconnects >= 1);
+	assert_true(st.connected_ns > 0);
 	finish(s, &a);
 }
 
