@@ -253,14 +253,17 @@ xapi_locate_master(struct xapi_rpc *rpc, const struct xapi_cands *cands,
 {
 	struct failed *f = calloc(1, sizeof(*f));
 	int r = -ENOENT, last = -ENOENT;
+	struct xapi_master cur;
 
 	memset(err, 0, sizeof(*err));
 	xapi_err_set(err, "no candidate URL");
 	if (f == NULL)
 		return -ENOMEM;
 	for (unsigned i = 0; i < cands->nb; i++) {
-		memset(m, 0, sizeof(*m));
-		r = try_candidate(rpc, cands->urls[i], lg, m, f, err);
+		memset(&cur, 0, sizeof(cur));
+		r = try_candidate(rpc, cands->urls[i], lg, &cur, f, err);
+		if (r == 0)
+			*m = cur; /* @p m is untouched by a failed round */
 		if (r == 0 || r == -ECANCELED)
 			break;
 		if (r != -EAGAIN) {
@@ -269,5 +272,6 @@ xapi_locate_master(struct xapi_rpc *rpc, const struct xapi_cands *cands,
 		}
 	}
 	free(f);
+	explicit_bzero(cur.session, sizeof(cur.session));
 	return r == 0 || r == -ECANCELED ? r : last;
 }

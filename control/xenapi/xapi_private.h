@@ -238,7 +238,7 @@ int xapi_session_login(struct xapi_rpc *rpc, const char *url, const struct xapi_
  * Find the master: try each candidate, follow HOST_IS_SLAVE, check the pool
  * identity (a host ejected from the pool is master of another one).
  * @return 0 with @p m filled and the rpc pointed at the master, or the
- *   last -errno (err says why).
+ *   last -errno (err says why; @p m is left as it was).
  */
 int xapi_locate_master(struct xapi_rpc *rpc, const struct xapi_cands *cands,
                        const struct xapi_login *lg, struct xapi_master *m, struct xapi_err *err);

@@ -439,6 +439,8 @@ recover(struct xapi_source *s, enum step at, int r, const struct xapi_err *err)
 	s->lost_ns = s->lost_ns ? s->lost_ns : src_now_ns();
 	s->st.reconnects++;
 	s->st.connected_ns = 0;
+	/* The session died with the stream; the URL stays: tried first. */
+	explicit_bzero(s->master.session, sizeof(s->master.session));
 	publish(s, s->have_data ? SRC_STATE_STALE : SRC_STATE_CONNECTING);
 	return STEP_LOCATE;
 }

@@ -497,6 +497,7 @@ test_failover_keeps_bindings(void **state)
 	assert_int_equal(st.state, SRC_STATE_STALE);
 	assert_int_equal(st.nb_macs, 2);
 	assert_true(st.connected_ns == 0);
+	assert_string_equal(st.server, "https://10.0.0.9:443"); /* the lost one, tried first */
 	assert_true(m.nb_pool_at_ejected >= 1);
 	/* 10.0.0.2 rejoins and is promoted. */
 	pthread_mutex_lock(&m.lock);
