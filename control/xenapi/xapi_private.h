@@ -108,7 +108,7 @@ struct xapi_err {
 struct xapi_reply {
 	struct xapi_arena *arena;       /* owns value; NULL after xapi_reply_free() */
 	const struct xapi_value *value; /* the result (Value / result) */
-	uint64_t recv_ns;               /* when the response was read */
+	uint64_t recv_ns;               /* when the response was read (before decoding) */
 };
 
 void xapi_reply_free(struct xapi_reply *r);
