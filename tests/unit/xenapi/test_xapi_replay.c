@@ -592,6 +592,17 @@ test_locate_asks_a_dead_master_once(void **state)
 	assert_int_equal(m.nb_refused, 1);
 	assert_int_equal(m.nb_login, 2);
 	assert_non_null(strstr(err.text, "10.0.0.9"));
+	/* A XenAPI refusal names the host too, and is not asked twice. */
+	m.dead = NULL;
+	m.fail_method = "session.login_with_password";
+	m.fail_code = "SESSION_AUTHENTICATION_FAILED";
+	m.fail_count = 1;
+	assert_int_equal(xapi_locate_master(rpc, &c, &lg, &master, &err), -EREMOTEIO);
+	assert_string_equal(err.code, "SESSION_AUTHENTICATION_FAILED");
+	assert_non_null(strstr(err.text, "https://10.0.0.9:443: SESSION_AUTHENTICATION_FAILED"));
+	assert_null(strstr(err.text, "secret"));
+	assert_int_equal(xapi_locate_master(rpc, &c, &lg, &master, &err), 0);
+	assert_string_equal(master.url, "https://10.0.0.9:443");
 	xapi_cands_free(&c);
 	xapi_rpc_destroy(rpc);
 }
