@@ -202,6 +202,18 @@ failed_add(struct failed *f, const char *url)
 		snprintf(f->urls[f->nb++], CFG_URL_MAX, "%s", url);
 }
 
+/* Name the host in a XenAPI failure (transport errors already do). */
+static void
+name_host(struct xapi_err *err, const char *url)
+{
+	char text[sizeof(err->text)];
+
+	if (err->code[0] == '\0')
+		return;
+	snprintf(text, sizeof(text), "%s: %s", url, err->text);
+	memcpy(err->text, text, sizeof(text));
+}
+
 /* Log in at @p url, following HOST_IS_SLAVE to the master. */
 static int
 try_candidate(struct xapi_rpc *rpc, const char *url, const struct xapi_login *lg,
@@ -213,7 +225,7 @@ try_candidate(struct xapi_rpc *rpc, const char *url, const struct xapi_login *lg
 	snprintf(cur, sizeof(cur), "%s", url);
 	for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
 		if (failed_before(f, cur))
-			return -EAGAIN; /* err still says why it failed */
+			return -EAGAIN; /* the caller kept why it failed */
 		r = xapi_session_login(rpc, cur, lg, m->session, sizeof(m->session), err);
 		if (r == -EREMOTEIO && strcmp(err->code, "HOST_IS_SLAVE") == 0) {
 			if (err->nb_params == 0 ||
@@ -238,6 +250,7 @@ try_candidate(struct xapi_rpc *rpc, const char *url, const struct xapi_login *lg
 				xapi_session_logout(rpc, m->session, lg->timeout_ms);
 			m->session[0] = '\0';
 			failed_add(f, cur);
+			name_host(err, cur);
 			return r;
 		}
 		snprintf(m->url, sizeof(m->url), "%s", cur);
@@ -252,22 +265,35 @@ xapi_locate_master(struct xapi_rpc *rpc, const struct xapi_cands *cands,
                    const struct xapi_login *lg, struct xapi_master *m, struct xapi_err *err)
 {
 	struct failed *f = calloc(1, sizeof(*f));
-	int r = -ENOENT, last = -ENOENT;
+	struct xapi_err *last_err = calloc(1, sizeof(*last_err));
+	int r = -ENOMEM, last = -ENOENT;
+	struct xapi_master cur;
 
 	memset(err, 0, sizeof(*err));
-	xapi_err_set(err, "no candidate URL");
-	if (f == NULL)
-		return -ENOMEM;
+	xapi_err_set(err, "out of memory");
+	if (f == NULL || last_err == NULL)
+		goto out;
+	xapi_err_set(last_err, "no candidate URL");
 	for (unsigned i = 0; i < cands->nb; i++) {
-		memset(m, 0, sizeof(*m));
-		r = try_candidate(rpc, cands->urls[i], lg, m, f, err);
+		memset(&cur, 0, sizeof(cur));
+		r = try_candidate(rpc, cands->urls[i], lg, &cur, f, err);
+		if (r == 0)
+			*m = cur; /* @p m is untouched by a failed round */
 		if (r == 0 || r == -ECANCELED)
 			break;
 		if (r != -EAGAIN) {
 			last = r;
+			*last_err = *err;
 			LOG_WARN_RL(&cand_rl, xapi, "%s: %s", lg->name, err->text);
 		}
 	}
+	if (r != 0 && r != -ECANCELED) {
+		r = last;
+		*err = *last_err; /* not a redirect to a URL that had failed */
+	}
+out:
 	free(f);
-	return r == 0 || r == -ECANCELED ? r : last;
+	free(last_err);
+	explicit_bzero(cur.session, sizeof(cur.session));
+	return r;
 }

@@ -108,7 +108,7 @@ struct xapi_err {
 struct xapi_reply {
 	struct xapi_arena *arena;       /* owns value; NULL after xapi_reply_free() */
 	const struct xapi_value *value; /* the result (Value / result) */
-	uint64_t recv_ns;               /* when the response was read */
+	uint64_t recv_ns;               /* when the response was read (before decoding) */
 };
 
 void xapi_reply_free(struct xapi_reply *r);
@@ -238,7 +238,7 @@ int xapi_session_login(struct xapi_rpc *rpc, const char *url, const struct xapi_
  * Find the master: try each candidate, follow HOST_IS_SLAVE, check the pool
  * identity (a host ejected from the pool is master of another one).
  * @return 0 with @p m filled and the rpc pointed at the master, or the
- *   last -errno (err says why).
+ *   last -errno (err says why; @p m is left as it was).
  */
 int xapi_locate_master(struct xapi_rpc *rpc, const struct xapi_cands *cands,
                        const struct xapi_login *lg, struct xapi_master *m, struct xapi_err *err);

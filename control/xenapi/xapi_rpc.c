@@ -200,6 +200,7 @@ call_json(struct xapi_rpc *rpc, const char *method, const struct xapi_value *par
           unsigned nb_params, struct xapi_reply *reply, struct xapi_err *err, bool *fallback)
 {
 	struct http_response resp = {0};
+	uint64_t recv_ns;
 	bool not_there;
 	size_t len;
 	char *body;
@@ -212,13 +213,14 @@ call_json(struct xapi_rpc *rpc, const char *method, const struct xapi_value *par
 		return r;
 	}
 	r = post(rpc, "/jsonrpc", "application/json", body, len, &resp, &not_there, err);
+	recv_ns = src_now_ns(); /* read, not yet decoded */
 	free(body);
 	if (r < 0) {
 		*fallback = not_there && rpc->proto == XAPI_PROTO_AUTO;
 		return r;
 	}
 	r = xapi_json_decode(resp.body ? resp.body : "", resp.body_len, reply, err);
-	reply->recv_ns = src_now_ns();
+	reply->recv_ns = recv_ns;
 	http_response_free(&resp);
 	*fallback = r == -EBADMSG && rpc->proto == XAPI_PROTO_AUTO;
 	return r;
@@ -229,6 +231,7 @@ call_xml(struct xapi_rpc *rpc, const char *method, const struct xapi_value *para
          unsigned nb_params, struct xapi_reply *reply, struct xapi_err *err)
 {
 	struct http_response resp = {0};
+	uint64_t recv_ns;
 	bool not_there;
 	size_t len;
 	char *body;
@@ -240,11 +243,12 @@ call_xml(struct xapi_rpc *rpc, const char *method, const struct xapi_value *para
 		return r;
 	}
 	r = post(rpc, "/", "text/xml", body, len, &resp, &not_there, err);
+	recv_ns = src_now_ns(); /* read, not yet decoded */
 	free(body);
 	if (r < 0)
 		return r;
 	r = xapi_xml_decode(resp.body ? resp.body : "", resp.body_len, reply, err);
-	reply->recv_ns = src_now_ns();
+	reply->recv_ns = recv_ns;
 	http_response_free(&resp);
 	return r;
 }

@@ -230,6 +230,7 @@ full_sync(struct xapi_source *s, struct xapi_err *err)
 	api_version(s);
 	s->have_data = true;
 	s->lost_ns = 0;
+	s->retried = false;
 	s->st.resyncs++;
 	s->st.last_update_ns = recv_ns;
 	s->st.last_sync_ms = (src_now_ns() - t0) / 1000000;
@@ -406,6 +407,20 @@ is_code(const struct xapi_err *err, const char *code)
 	return strcmp(err->code, code) == 0;
 }
 
+/* The stream is gone: locate again, from this master first. */
+static enum step
+lose_master(struct xapi_source *s)
+{
+	s->retried = false;
+	s->lost_ns = s->lost_ns ? s->lost_ns : src_now_ns();
+	s->st.reconnects++;
+	s->st.connected_ns = 0;
+	/* The session died with the stream; the URL stays: tried first. */
+	explicit_bzero(s->master.session, sizeof(s->master.session));
+	publish(s, s->have_data ? SRC_STATE_STALE : SRC_STATE_CONNECTING);
+	return STEP_LOCATE;
+}
+
 /* Where to go after step @p at failed with @p r. */
 static enum step
 recover(struct xapi_source *s, enum step at, int r, const struct xapi_err *err)
@@ -418,10 +433,8 @@ recover(struct xapi_source *s, enum step at, int r, const struct xapi_err *err)
 		if (is_code(err, "EVENTS_LOST") || is_code(err, "SESSION_NOT_REGISTERED") ||
 		    is_code(err, "EVENT_FROM_TOKEN_PARSE_FAILURE"))
 			return STEP_SYNC;
-		if (is_code(err, "SESSION_INVALID") || is_code(err, "HOST_IS_SLAVE")) {
-			s->st.reconnects++;
-			return STEP_LOCATE;
-		}
+		if (is_code(err, "SESSION_INVALID") || is_code(err, "HOST_IS_SLAVE"))
+			return lose_master(s);
 	}
 	if (r == -ENOMEM ||
 	    (r == -EBADMSG && err->code[0] == '\0' && at == STEP_STREAM && s->retried)) {
@@ -434,11 +447,7 @@ recover(struct xapi_source *s, enum step at, int r, const struct xapi_err *err)
 		s->retried = true;
 		return at;
 	}
-	s->retried = false;
-	s->lost_ns = s->lost_ns ? s->lost_ns : src_now_ns();
-	s->st.reconnects++;
-	publish(s, s->have_data ? SRC_STATE_STALE : SRC_STATE_CONNECTING);
-	return STEP_LOCATE;
+	return lose_master(s);
 }
 
 static void *

@@ -449,6 +449,17 @@ decode_doc(struct xapi_arena *a, const xmlDoc *doc, struct xapi_reply *reply, st
 	return xapi_unwrap(v, &reply->value, err);
 }
 
+/* libxml2 reports some errors (character encoding conversion) through its
+ * generic handler even with XML_PARSE_NOERROR, straight to stderr. What a
+ * server sends must not write to our stderr: the error we log is the one
+ * xmlGetLastError() keeps. */
+static void
+xml_quiet(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
 int
 xapi_xml_decode(const char *body, size_t len, struct xapi_reply *reply, struct xapi_err *err)
 {
@@ -467,6 +478,7 @@ xapi_xml_decode(const char *body, size_t len, struct xapi_reply *reply, struct x
 		return -EBADMSG;
 	}
 	xmlInitParser();
+	xmlSetGenericErrorFunc(NULL, xml_quiet); /* per thread in libxml2 */
 	doc = xmlReadMemory(body, (int)len, NULL, NULL,
 	                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (doc == NULL) {

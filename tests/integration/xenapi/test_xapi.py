@@ -480,6 +480,43 @@ def case_tls_wrong_ca(env):
     h.stop()
 
 
+def case_tls_insecure(env):
+    """insecure: no verification at all, by explicit opt-in, and logged."""
+    p = Pool(env, "pool-a", "127.0.0.1", hosts=1, vms=2)
+    h = Harness(env, [{"name": "a", "url": p.url(0), "insecure": True,
+                       "ca_file": os.path.join(env.dir, "wrongca.pem")}])
+    check(len(h.wait_sync()) == 2, "insecure sync")
+    check("WITHOUT certificate verification" in h.log(), "insecure connection not logged")
+    h.stop()
+
+
+def case_inventory(env):
+    """A pool from a JSON inventory (fake_xapi.py --inventory)."""
+    inv = {"hosts": ["esx-like-1", "esx-like-2"], "networks": ["mgmt", "web", "db"],
+           "vms": [{"name": "web-1", "host": 0,
+                    "vifs": [{"mac": "02:10:00:00:00:01", "network": "web"},
+                             {"mac": "02:10:00:00:00:02", "network": "db"}]},
+                   {"name": "db-1", "host": 1, "power": "Paused",
+                    "vifs": [{"mac": "02:10:00:00:00:03", "network": "db"}]},
+                   {"name": "tmpl", "template": True, "power": "Halted",
+                    "vifs": [{"mac": "02:10:00:00:00:04", "network": "web"}]},
+                   {"name": "off", "power": "Halted",
+                    "vifs": [{"mac": "02:10:00:00:00:05", "network": "web",
+                              "attached": False}]}]}
+    path = os.path.join(env.dir, "inventory.json")
+    with open(path, "w") as f:
+        json.dump(inv, f)
+    p = Pool(env, "pool-j", "127.0.0.1", extra=["--inventory", path])
+    h = Harness(env, [{"name": "j", "url": p.url(1), "transport_network": ""}])
+    ups = h.wait_sync()
+    check(sorted(ups) == ["02:10:00:00:00:01", "02:10:00:00:00:02", "02:10:00:00:00:03"],
+          "bindings %s" % sorted(ups))
+    check(ups["02:10:00:00:00:03"]["host"] == "esx-like-2", "host %s" % ups)
+    check(ups["02:10:00:00:00:02"]["network"] == "db" and
+          ups["02:10:00:00:00:02"]["host_vtep"] == "", "binding %s" % ups)
+    h.stop()
+
+
 def case_tls_fingerprint(env):
     p = Pool(env, "pool-a", "127.0.0.1", hosts=1, vms=2)
     good = fingerprint(env.cert)
@@ -539,6 +576,7 @@ CASES = {
     "master_killed": case_master_killed, "member_paused": case_member_paused,
     "session_expiry": case_session_expiry, "xml_only": case_xml_only,
     "tls_wrong_ca": case_tls_wrong_ca, "tls_fingerprint": case_tls_fingerprint,
+    "tls_insecure": case_tls_insecure, "inventory": case_inventory,
     "scale_10k": case_scale, "scale_5k_xml": lambda env: case_scale(env, 5000, xml=True),
     "stop": case_stop,
 }

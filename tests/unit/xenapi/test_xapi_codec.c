@@ -4,6 +4,7 @@
  * of what xapi sends and expects; XML safety; URLs of pool members.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -424,6 +426,41 @@ test_xml_external_entity(void **state)
 }
 
 static void
+test_xml_errors_stay_off_stderr(void **state)
+{
+	/* Found by fuzz_xapi: iconv conversion errors, which libxml2 2.9
+	 * prints to stderr whatever the parser options say. */
+	static const char *const encodings[] = {"UCS-4", "UTF-32", "UTF-16LE", "ISO-2022-JP"};
+	int fds[2], saved = dup(STDERR_FILENO);
+	struct xapi_reply r;
+	struct xapi_err err;
+	char buf[256];
+	int n;
+
+	(void)state;
+	assert_int_equal(pipe2(fds, O_NONBLOCK), 0);
+	fflush(stderr);
+	dup2(fds[1], STDERR_FILENO);
+	for (unsigned i = 0; i < sizeof(encodings) / sizeof(encodings[0]); i++) {
+		n = snprintf(buf, sizeof(buf),
+		             "<?xml version=\"1.0\" encoding=\"%s\"?><methodResponse>",
+		             encodings[i]);
+		memcpy(buf + n, "\0\0\0\0\0\0\0\0xx", 10);
+		assert_int_equal(xapi_xml_decode(buf, (size_t)n + 10, &r, &err), -EBADMSG);
+		assert_non_null(strstr(err.text, "XML: "));
+	}
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(fds[1]);
+	n = (int)read(fds[0], buf, sizeof(buf) - 1);
+	close(fds[0]);
+	if (n > 0)
+		print_error("on stderr: %.*s\n", n, buf);
+	assert_true(n <= 0);
+}
+
+static void
 test_huge_refused(void **state)
 {
 	size_t len = 100u << 20;
@@ -519,6 +556,7 @@ main(void)
 	        cmocka_unit_test(test_xml_fault_and_malformed),
 	        cmocka_unit_test(test_xml_billion_laughs),
 	        cmocka_unit_test(test_xml_external_entity),
+	        cmocka_unit_test(test_xml_errors_stay_off_stderr),
 	        cmocka_unit_test(test_huge_refused),
 	        cmocka_unit_test(test_deep_nesting_refused),
 	        cmocka_unit_test(test_url_for_address),

@@ -496,6 +496,8 @@ test_failover_keeps_bindings(void **state)
 	status(s, &st);
 	assert_int_equal(st.state, SRC_STATE_STALE);
 	assert_int_equal(st.nb_macs, 2);
+	assert_true(st.connected_ns == 0);
+	assert_string_equal(st.server, "https://10.0.0.9:443"); /* the lost one, tried first */
 	assert_true(m.nb_pool_at_ejected >= 1);
 	/* 10.0.0.2 rejoins and is promoted. */
 	pthread_mutex_lock(&m.lock);
@@ -509,6 +511,7 @@ test_failover_keeps_bindings(void **state)
 	status(s, &st);
 	assert_string_equal(st.server, "https://10.0.0.2:443");
 	assert_true(st.reconnects >= 1);
+	assert_true(st.connected_ns > 0);
 	finish(s, &a);
 }
 
@@ -589,6 +592,17 @@ test_locate_asks_a_dead_master_once(void **state)
 	assert_int_equal(m.nb_refused, 1);
 	assert_int_equal(m.nb_login, 2);
 	assert_non_null(strstr(err.text, "10.0.0.9"));
+	/* A XenAPI refusal names the host too, and is not asked twice. */
+	m.dead = NULL;
+	m.fail_method = "session.login_with_password";
+	m.fail_code = "SESSION_AUTHENTICATION_FAILED";
+	m.fail_count = 1;
+	assert_int_equal(xapi_locate_master(rpc, &c, &lg, &master, &err), -EREMOTEIO);
+	assert_string_equal(err.code, "SESSION_AUTHENTICATION_FAILED");
+	assert_non_null(strstr(err.text, "https://10.0.0.9:443: SESSION_AUTHENTICATION_FAILED"));
+	assert_null(strstr(err.text, "secret"));
+	assert_int_equal(xapi_locate_master(rpc, &c, &lg, &master, &err), 0);
+	assert_string_equal(master.url, "https://10.0.0.9:443");
 	xapi_cands_free(&c);
 	xapi_rpc_destroy(rpc);
 }
