@@ -268,8 +268,8 @@ def case_redirect(env):
     u = ups["02:00:00:00:00:04"]
     check(u["host"] == "pool-a-host1" and u["cluster"] == "pool-a", "binding %s" % u)
     check(u["network"] == "net-0" and u["host_vtep"] == "10.0.0.2", "binding %s" % u)
-    st = h.status()
-    check(st["state"] == "streaming", "state %s" % st["state"])
+    # SYNC_END is on the queue a moment before the worker publishes its state.
+    st = h.wait_state("streaming", 5)
     check(st["server"] == p.url(0), "server %s" % st["server"])
     check(st["api_version"] == "2.21" and st["nb_hosts"] == 3 and st["nb_macs"] == 12,
           "status %s" % st)
@@ -406,8 +406,8 @@ def case_master_killed(env):
     end = h.seen[-1]
     check(set(again) == set(first), "resync differs")
     check(all(again[m]["host"] == first[m]["host"] for m in first), "hosts changed")
-    st = h.status()
-    check(st["server"] == p.url(1) and st["state"] == "streaming", "status %s" % st)
+    st = h.wait_state("streaming", 5)
+    check(st["server"] == p.url(1), "status %s" % st)
     check(st["reconnects"] >= 1 and st["resyncs"] == 2, "status %s" % st)
     check(not [e for e in h.seen if e.get("op") == "withdraw"], "a withdraw was posted")
     figure("failover_promote_to_resync_ms", round((end["out_ns"] - t) / 1e6, 1), "ms")
