@@ -36,6 +36,7 @@ struct ctl_stats {
 	uint64_t learn_pinned;   /* a static/manager MAC seen elsewhere */
 	uint64_t learn_moves;
 	uint64_t learn_limit;    /* not learned: MAC limit */
+	uint64_t learn_stale;    /* events for a segment a reload removed */
 	uint64_t reloads;
 	uint64_t reload_failures;
 	uint64_t src_updates;    /* manager updates applied */

@@ -54,9 +54,16 @@ learn_report(struct ctl *c, const struct dp_event *ev, int r)
 static void
 learn_apply(struct ctl *c, const struct dp_event *ev, uint32_t now_s)
 {
+	const struct map_seg *seg = map_seg_get(c->map, ev->seg);
 	struct map_dest d;
 	int r;
 
+	/* Seen in a segment a reload has since removed (its index may
+	 * already name another segment): stale, drop it. */
+	if (seg == NULL || seg->vni != ev->vni) {
+		c->stats.learn_stale++;
+		return;
+	}
 	memset(&d, 0, sizeof(d));
 	if (ev->remote) {
 		d.type = MAP_FDB_REMOTE;

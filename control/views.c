@@ -348,6 +348,7 @@ view_counters(struct ctl *c)
 	jint(ct, "learn_pinned", c->stats.learn_pinned);
 	jint(ct, "learn_moves", c->stats.learn_moves);
 	jint(ct, "learn_limit", c->stats.learn_limit);
+	jint(ct, "learn_stale", c->stats.learn_stale);
 	jint(ct, "reloads", c->stats.reloads);
 	jint(ct, "reload_failures", c->stats.reload_failures);
 	jint(ct, "manager_updates", c->stats.src_updates);

@@ -120,6 +120,7 @@ decap_learn(struct dp_lcore *lc, struct decap_ctx *d, unsigned i, bool hit)
 	ev.type = DP_EV_LEARN;
 	ev.remote = 1;
 	ev.seg = d->seg[i]->idx;
+	ev.vni = d->seg[i]->vni;
 	memcpy(ev.mac, rte_pktmbuf_mtod(d->m[i], uint8_t *) + 6, 6);
 	ev.ip = d->src_ip[i];
 	dp_learn_post(lc, d->key[i], ((uint64_t)1 << 32) | d->src_ip[i], &ev);

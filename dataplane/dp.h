@@ -178,6 +178,9 @@ struct dp_event {
 	uint16_t vlan;
 	uint16_t pad;
 	uint32_t ip;       /* network order: remote VTEP or neighbour */
+	uint32_t vni;      /* DP_EV_LEARN: the segment's VNI when the frame was seen; a
+			    * reload may have deleted the segment and reused its index
+			    * before the event is applied */
 };
 
 /**

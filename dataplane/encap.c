@@ -81,6 +81,7 @@ encap_learn(struct dp_lcore *lc, uint16_t port, struct encap_ctx *e, unsigned i,
 	ev.type = DP_EV_LEARN;
 	ev.remote = 0;
 	ev.seg = e->seg[i]->idx;
+	ev.vni = e->seg[i]->vni;
 	memcpy(ev.mac, rte_pktmbuf_mtod(e->m[i], uint8_t *) + 6, 6);
 	ev.port = port;
 	ev.vlan = e->vid[i];
