@@ -15,6 +15,11 @@
  *           local (the segment's access port), another site its VTEP.
  * A move (the host changed) is a single map_fdb_set(): readers see the
  * old or the new VTEP, never a gap.
+ *
+ * Two sources may report one MAC (a cross-vCenter vMotion: the destination
+ * reports it before the source withdraws it). The last one installed holds
+ * the FDB entry; when its binding goes, another binding of that MAC is
+ * installed in its place, found through a second hash by MAC.
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -30,7 +35,8 @@
 #define SRC_UPDATES_BURST 512
 
 struct binding {
-	struct binding *next; /* hash chain */
+	struct binding *next;     /* hash chain by (source, MAC, network) */
+	struct binding *mac_next; /* hash chain by MAC */
 	uint16_t src_id;
 	uint64_t gen;         /* the sync generation that last confirmed it */
 	struct src_binding b;
@@ -44,6 +50,7 @@ struct binding {
 struct ctl_bindings {
 	struct ctl *c;
 	struct binding *hash[BIND_HASH_SIZE];
+	struct binding *by_mac[BIND_HASH_SIZE];
 	uint64_t gen[SRC_MAX + 1];
 	uint32_t nb;
 };
@@ -58,6 +65,38 @@ bind_hash(uint16_t src_id, const uint8_t mac[6], const char *network)
 	for (const char *p = network; *p != '\0'; p++)
 		h = (h ^ (uint8_t)*p) * 16777619u;
 	return h & (BIND_HASH_SIZE - 1);
+}
+
+static uint32_t
+mac_hash(const uint8_t mac[6])
+{
+	uint32_t h = 2166136261u;
+
+	for (int i = 0; i < 6; i++)
+		h = (h ^ mac[i]) * 16777619u;
+	return h & (BIND_HASH_SIZE - 1);
+}
+
+static void
+mac_link(struct ctl_bindings *b, struct binding *e)
+{
+	struct binding **head = &b->by_mac[mac_hash(e->b.mac)];
+
+	e->mac_next = *head;
+	*head = e;
+}
+
+static void
+mac_unlink(struct ctl_bindings *b, struct binding *e)
+{
+	struct binding **pp = &b->by_mac[mac_hash(e->b.mac)];
+
+	for (; *pp != NULL; pp = &(*pp)->mac_next) {
+		if (*pp == e) {
+			*pp = e->mac_next;
+			return;
+		}
+	}
 }
 
 struct ctl_bindings *
@@ -162,12 +201,29 @@ resolve_dest(const struct cfg *cfg, struct binding *e)
 	return true;
 }
 
+static void bind_install(struct ctl_bindings *b, struct binding *e);
+
+/* Take @p e's entry out of the FDB; if it really held the entry, let
+ * another binding of the same MAC in the same segment take it over. */
 static void
 bind_uninstall(struct ctl_bindings *b, struct binding *e)
 {
+	bool deleted = false;
+
 	if (e->installed)
-		map_fdb_del(b->c->map, e->seg_idx, e->b.mac, MAP_SRC_MANAGER, e->src_id);
+		deleted = map_fdb_del(b->c->map, e->seg_idx, e->b.mac, MAP_SRC_MANAGER,
+				      e->src_id) == 0;
 	e->installed = false;
+	if (!deleted)
+		return;
+	for (struct binding *o = b->by_mac[mac_hash(e->b.mac)]; o != NULL; o = o->mac_next) {
+		if (o != e && memcmp(o->b.mac, e->b.mac, 6) == 0 && o->cfg_seg == e->cfg_seg &&
+		    o->cfg_seg >= 0) {
+			bind_install(b, o);
+			if (o->installed)
+				return;
+		}
+	}
 }
 
 /* (Re)compute where the binding goes and make the FDB say so. */
@@ -208,8 +264,9 @@ bind_free(struct ctl_bindings *b, struct binding **pp)
 {
 	struct binding *e = *pp;
 
-	bind_uninstall(b, e);
 	*pp = e->next;
+	mac_unlink(b, e);
+	bind_uninstall(b, e);
 	free(e);
 	b->nb--;
 }
@@ -227,7 +284,10 @@ bind_upsert(struct ctl_bindings *b, const struct src_update *u)
 			return;
 		}
 		e->src_id = u->src_id;
+		e->cfg_seg = -1;
+		memcpy(e->b.mac, u->b.mac, 6);
 		*pp = e;
+		mac_link(b, e);
 		b->nb++;
 	}
 	e->b = u->b;
