@@ -9,7 +9,7 @@
  * file is refused with its errors and nothing else happens. Then: EAL,
  * the mapping tables, the dataplane (ports opened from their device
  * strings), the tables filled from the configuration, the management
- * socket, telemetry (DPDK telemetry commands), forwarding, the
+ * socket, telemetry (DPDK telemetry commands, /metrics), forwarding, the
  * manager sources; the control loop runs on the EAL main lcore until
  * SIGINT/SIGTERM. Shut-down goes the other way.
  */

@@ -71,6 +71,7 @@ static struct {
 struct ctl_tel {
 	struct ctl_watch w; /* the bridge's eventfd */
 	struct ctl *c;
+	struct tel_http *http;
 };
 
 static void bridge_init(void);
@@ -98,6 +99,8 @@ tel_start(struct ctl *c)
 	r = tel_cmds_register();
 	if (r < 0)
 		LOG_WARN(tel, "DPDK telemetry commands not registered: %s", strerror(-r));
+	if (c->cfg->telemetry.prometheus)
+		t->http = tel_http_start(c, c->cfg->telemetry.listen); /* logs why not */
 	pthread_mutex_lock(&bridge.lock);
 	bridge.efd = t->w.fd;
 	pthread_mutex_unlock(&bridge.lock);
@@ -114,6 +117,7 @@ tel_stop(struct ctl_tel *t)
 {
 	if (t == NULL)
 		return;
+	tel_http_stop(t->http);
 	pthread_mutex_lock(&bridge.lock);
 	bridge.efd = -1;
 	/* Nothing is TAKEN: only this thread takes, and it is here. */
@@ -127,6 +131,13 @@ tel_stop(struct ctl_tel *t)
 	ctl_watch_del(t->c, &t->w);
 	close(t->w.fd);
 	free(t);
+}
+
+void
+tel_tick(struct ctl_tel *t, uint64_t now_ms)
+{
+	if (t != NULL && t->http != NULL)
+		tel_http_tick(t->http, now_ms);
 }
 
 json_t *
