@@ -25,6 +25,7 @@
 struct ctl_neigh;
 struct ctl_bindings;
 struct ctl_mgmt;
+struct ctl_tel;
 
 /* Where each configured segment / static entry lives in the tables. */
 struct ctl_seg {
@@ -54,6 +55,7 @@ struct ctl {
 	struct ctl_neigh *neigh;
 	struct ctl_bindings *bindings;
 	struct ctl_mgmt *mgmt;
+	struct ctl_tel *tel;         /* telemetry (tel.h) */
 	struct src_queue *srcq;
 	struct src *srcs[SRC_MAX];
 	unsigned nb_srcs;

@@ -89,7 +89,9 @@ seg_same(const struct cfg *a, const struct cfg_segment *x, const struct cfg *b,
 	       strcmp(a->ports[x->port].name, b->ports[y->port].name) == 0 && x->vlan == y->vlan &&
 	       x->ageing_s == y->ageing_s && x->mac_limit == y->mac_limit &&
 	       x->flood_rate_pps == y->flood_rate_pps && x->nb_flood == y->nb_flood &&
-	       memcmp(x->flood, y->flood, sizeof(x->flood[0]) * x->nb_flood) == 0;
+	       /* no flood list: flood is NULL, and memcmp(NULL, ..., 0) is undefined */
+	       (x->nb_flood == 0 ||
+		memcmp(x->flood, y->flood, sizeof(x->flood[0]) * x->nb_flood) == 0);
 }
 
 /* Index in @p cfg of the segment named like @p s of @p other, or -1. */

@@ -21,6 +21,7 @@
 #include "ctl.h"
 #include "ctl_watch.h"
 #include "mgmt.h"
+#include "tel.h"
 
 #define CTL_TICK_MS 2
 #define CTL_SLOW_MS 100
@@ -113,6 +114,7 @@ slow_tick(struct ctl *c)
 	neigh_tick(c->neigh, now_ms);
 	if (c->mgmt != NULL)
 		mgmt_tick(c->mgmt, now_ms);
+	tel_tick(c->tel, now_ms);
 	map_fdb_age(c->map, map_now_s(c->map, rte_rdtsc()), budget);
 	map_reclaim(c->map);
 }

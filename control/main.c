@@ -9,8 +9,9 @@
  * file is refused with its errors and nothing else happens. Then: EAL,
  * the mapping tables, the dataplane (ports opened from their device
  * strings), the tables filled from the configuration, the management
- * socket, forwarding, the manager sources; the control loop runs on the
- * EAL main lcore until SIGINT/SIGTERM.
+ * socket, telemetry (DPDK telemetry commands, /metrics), forwarding, the
+ * manager sources; the control loop runs on the EAL main lcore until
+ * SIGINT/SIGTERM. Shut-down goes the other way.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -31,6 +32,7 @@
 #include "ctl_watch.h"
 #include "http.h"
 #include "mgmt.h"
+#include "tel.h"
 
 #ifndef VTEPD_VERSION
 #define VTEPD_VERSION "dev"
@@ -249,6 +251,11 @@ run(struct ctl *c, const struct opts *o)
 	c->mgmt = mgmt_start(c);
 	if (c->mgmt == NULL)
 		return 1;
+	c->tel = tel_start(c);
+	if (c->tel == NULL) {
+		LOG_ERR(ctl, "cannot start telemetry: %s", strerror(errno));
+		return 1;
+	}
 	if (dp_start(c->dp) < 0)
 		return 1;
 	ctl_sources_reconcile(c);
@@ -262,6 +269,7 @@ static void
 shutdown_all(struct ctl *c)
 {
 	ctl_sources_stop(c);
+	tel_stop(c->tel);
 	mgmt_stop(c->mgmt);
 	if (c->dp != NULL) {
 		dp_stop(c->dp);

@@ -114,11 +114,12 @@ ctl_sources_stop(struct ctl *c)
 {
 	while (c->nb_srcs > 0) {
 		struct src *s = c->srcs[c->nb_srcs - 1];
+		uint16_t id = s->id; /* s lives inside impl: gone after destroy */
 
 		s->ops->stop(s->impl);
 		s->ops->destroy(s->impl);
-		free(c->src_sig[s->id - 1]);
-		c->src_sig[s->id - 1] = NULL;
+		free(c->src_sig[id - 1]);
+		c->src_sig[id - 1] = NULL;
 		c->nb_srcs--;
 	}
 }

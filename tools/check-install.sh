@@ -17,7 +17,7 @@ fail=0
 for f in bin/vtepd bin/vtepctl share/man/man8/vtepd.8 share/man/man8/vtepctl.8 \
 	lib/systemd/system/vtepd.service share/vtepd/examples/vtepd.json \
 	share/vtepd/examples/minimal.json share/vtepd/vtepd.default.example \
-	share/doc/vtepd/configuration.md; do
+	share/doc/vtepd/configuration.md share/doc/vtepd/operations.md; do
 	[[ -e $root/$f ]] || { echo "install: $f missing"; fail=1; }
 done
 grep -q "ExecStart=$prefix/bin/vtepd" "$root/lib/systemd/system/vtepd.service" ||

@@ -31,6 +31,8 @@ try:
 except ImportError:
     print("SKIP: scapy is not installed for /usr/bin/python3 (python3-scapy)")
     sys.exit(77)
+import pktlib  # noqa: E402 (needs scapy)
+from pktlib import check, inner, patch, vtepctl  # noqa: E402
 
 OUR_MAC = "02:00:00:00:01:01"
 VTEP = "192.0.2.1"
@@ -38,27 +40,6 @@ R1, R1_MAC = "192.0.2.2", "02:00:00:00:02:02"
 R2, R2_MAC = "192.0.2.3", "02:00:00:00:02:03"
 STATIC_MAC = "02:bb:00:00:00:01"  # static FDB: behind R1
 VM_MAC = "02:aa:00:00:00:01"      # a local VM
-
-failures = []
-checks = 0
-
-
-def check(cond, what):
-    global checks
-    checks += 1
-    if cond:
-        print(f"    ok   {what}")
-    else:
-        print(f"    FAIL {what}")
-        failures.append(what)
-
-
-def inner(dst, src, payload=b"x" * 46, vlan=None, sport=1234, ip_src="10.0.0.1"):
-    e = Ether(dst=dst, src=src)
-    if vlan is not None:
-        e = e / Dot1Q(vlan=vlan)
-    return e / IP(src=ip_src, dst="10.0.0.2") / UDP(sport=sport, dport=80) / Raw(payload)
-
 
 def vxlan(inner_frame, vni=5001, src=R1, src_mac=R1_MAC, **kw):
     f = (Ether(dst=OUR_MAC, src=src_mac) / IP(src=src, dst=VTEP, flags="DF", ttl=64) /
@@ -68,12 +49,6 @@ def vxlan(inner_frame, vni=5001, src=R1, src_mac=R1_MAC, **kw):
 
 def raw_bytes(f):
     return bytes(f)
-
-
-def patch(f, off, data):
-    b = bytearray(bytes(f))
-    b[off:off + len(data)] = data
-    return Ether(bytes(b))
 
 
 def ipv4_fix(f):
@@ -210,14 +185,6 @@ def config(d):
     }
 
 
-def vtepctl(build, sock, *args):
-    out = subprocess.run([os.path.join(build, "control", "vtepctl"), "--socket", sock,
-                          "--json", *args], capture_output=True, text=True, timeout=10)
-    if out.returncode != 0:
-        raise RuntimeError(f"vtepctl {' '.join(args)}: {out.stderr}")
-    return json.loads(out.stdout)
-
-
 def run_vtepd(build, d, inputs):
     sock = os.path.join(d, "vtepd.sock")
     cfg = os.path.join(d, "gw.json")
@@ -348,8 +315,7 @@ def check_counters(c, inp):
 
 def main():
     build = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build")
-    if not os.path.exists("/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0/librte_net_pcap.so"):
-        print("SKIP: DPDK's net_pcap driver is not installed")
+    if not pktlib.have_net_pcap():
         return 77
     d = tempfile.mkdtemp(prefix="vtepd-pkt.")
     try:
@@ -367,8 +333,7 @@ def main():
             print("kept", d)
         else:
             shutil.rmtree(d, ignore_errors=True)
-    print(f"  {checks - len(failures)} passed, {len(failures)} failed")
-    return 1 if failures else 0
+    return pktlib.summary()
 
 
 if __name__ == "__main__":
