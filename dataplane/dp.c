@@ -74,7 +74,12 @@ lcore_create(struct dp *dp, unsigned idx)
 	lc->udp_port = rte_cpu_to_be_16(dp->conf.udp_port);
 	lc->ul_ip_mtu = dp->ports[dp->ul_port].conf.mtu;
 	lc->tsc_hz = rte_get_tsc_hz();
-	lc->evf_hold_tsc = lc->tsc_hz / 4;
+	/* Long enough for the control thread to apply an event (it drains
+	 * every <= 2 ms), short enough that a MAC deleted meanwhile (vtepctl,
+	 * ageing, a flush) is learned again by its next frames: the filter
+	 * cannot see the delete. A MAC refused by a limit posts at most 50
+	 * events/s per lcore. */
+	lc->evf_hold_tsc = lc->tsc_hz / 50;
 	lc->idle_backoff = dp->conf.idle_backoff;
 	lc->idle_max_us = dp->conf.idle_max_us ? dp->conf.idle_max_us : 50;
 	lc->segments_max = dp->conf.segments_max;
