@@ -115,7 +115,9 @@ onesite_vxlan() {
 # Capture the VXLAN traffic arriving at host1 and host2 into $TMP/host{1,2}.pcap.
 onesite_capture() {
 	for h in host1 host2; do
-		bg "$TMP/$h.tcpdump.log" ip netns exec "$(ns $h)" tcpdump -U -n -i eth0 \
+		# --immediate-mode: otherwise libpcap hands packets over in blocks,
+		# up to a second late, and a test reading the file misses them.
+		bg "$TMP/$h.tcpdump.log" ip netns exec "$(ns $h)" tcpdump --immediate-mode -U -n -i eth0 \
 			-w "$TMP/$h.pcap" udp port 4789
 	done
 	sleep 1 # tcpdump attaches
