@@ -96,6 +96,7 @@ bg() { # log cmd...
 }
 
 stop_pid() { # pid [grace seconds]
+	local i
 	local pid=$1 grace=${2:-10}
 	kill -0 "$pid" 2>/dev/null || return 0
 	kill -TERM "$pid" 2>/dev/null
@@ -116,6 +117,7 @@ eal_args() { # name
 
 # Start vtepd in namespace NS, wait for its socket; its pid is in VTEPD_PID.
 start_vtepd() { # ns name config log
+	local i
 	local nsn=$1 name=$2 conf=$3 log=$4 sock="$TMP/$2.sock" pid
 	bg "$log" ip netns exec "$nsn" "$VTEPD" $(eal_args "$name") -- --config "$conf" \
 		--socket "$sock"
@@ -139,6 +141,7 @@ ctl() { # name args...
 }
 
 cleanup() {
+	local i
 	local rc=$?
 	for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
 		stop_pid "${pids[$i]}" 5

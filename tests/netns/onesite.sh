@@ -78,6 +78,7 @@ onesite_config() {
 
 # vtepd on $TMP/gw.json and the access switch (ports added with onesite_port).
 onesite_start() {
+	local i
 	start_vtepd "$NS_GW" gw "$TMP/gw.json" "$TMP/gw.log" || return 1
 	GW_PID=$VTEPD_PID
 	no_offload "$NS_GW" vtap0

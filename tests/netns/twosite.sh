@@ -69,6 +69,7 @@ ts_switch_cmd() { # site command...
 
 # The two switches, with every VM port created so far.
 ts_start_switches() {
+	local i
 	for s in a b; do
 		local args=() gw
 		gw=$(ts_gw_ns $s)
@@ -113,6 +114,7 @@ ts_certs() {
 # The fake vCenter on the management network, with an inventory of the
 # VMs created so far: hosts esx-dc1-01 (site A) and esx-dc2-01 (site B).
 ts_start_vcenter() {
+	local i
 	local vms="" sep=""
 	for v in "${!TS_VM_SITE[@]}"; do
 		local host=esx-dc1-01
@@ -216,6 +218,7 @@ print(e[0].get("vtep","local") if e else "none")' 2>/dev/null)
 # xen-dc1-01 (10.99.0.10) is in site A and xen-dc2-01 (10.99.0.11) in site B,
 # every VM created so far on its site's host, network "VM Network".
 ts_start_xapi() {
+	local i
 	local vms="" sep=""
 	for v in "${!TS_VM_SITE[@]}"; do
 		local host=0
