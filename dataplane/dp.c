@@ -388,6 +388,21 @@ dp_vtep_counters_read(const struct dp *dp, uint16_t vtep, struct dp_vtep_counter
 	}
 }
 
+void
+dp_mempool_info(const struct dp *dp, struct dp_mempool_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (dp->pool == NULL)
+		return;
+	snprintf(out->name, sizeof(out->name), "%s", dp->pool->name);
+	out->size = dp->pool->size;
+	out->cache_size = dp->pool->cache_size;
+	/* Both counts add the per-lcore caches: a free mbuf sitting in a
+	 * cache is available, not in use. */
+	out->available = rte_mempool_avail_count(dp->pool);
+	out->in_use = rte_mempool_in_use_count(dp->pool);
+}
+
 unsigned
 dp_events_drain(struct dp *dp, struct dp_event *ev, unsigned max)
 {

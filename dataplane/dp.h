@@ -163,6 +163,20 @@ struct dp_vtep_counters {
 /** Counters of VTEP index @p vtep summed over lcores. */
 void dp_vtep_counters_read(const struct dp *dp, uint16_t vtep, struct dp_vtep_counters *out);
 
+/* The mbuf pool: what is out of it (in device rings, tx buffers, in flight)
+ * and what is left. With the lcores idle, in_use is back to the same
+ * figure after any amount of traffic; if it creeps up, mbufs leak. */
+struct dp_mempool_info {
+	char name[DP_NAME_MAX];
+	uint32_t size;      /* mbufs in the pool */
+	uint32_t in_use;    /* taken from it */
+	uint32_t available; /* free, per-lcore caches included */
+	uint32_t cache_size;
+};
+
+/** Snapshot of the mbuf pool's counts (any thread; exact only while the lcores are idle). */
+void dp_mempool_info(const struct dp *dp, struct dp_mempool_info *out);
+
 /* Events from lcores to the control thread. */
 enum dp_event_type {
 	DP_EV_LEARN,   /* (seg, mac) seen behind dest: add, refresh or move */

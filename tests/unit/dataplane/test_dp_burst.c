@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_dp_burst.c - frames through a real dataplane (dp_fixture.h): what
+ * dp_mempool_info() reports, and that every path - delivered, flooded,
+ * dropped - gives its mbufs back to the pool.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "dp_fixture.h"
+#include "frames.h"
+
+static struct dp_fixture fx;
+
+static struct rte_mbuf *
+mbuf_of(const uint8_t *p, uint32_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(fx.dp->pool);
+	uint8_t *d;
+
+	assert_non_null(m);
+	d = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)len);
+	assert_non_null(d);
+	memcpy(d, p, len);
+	return m;
+}
+
+static void
+rx_one(uint16_t port, const uint8_t *p, uint32_t len, struct dp_counters *before,
+       struct dp_counters *after)
+{
+	struct rte_mbuf *m = mbuf_of(p, len);
+
+	dp_counters_read(fx.dp, before);
+	dp_fixture_rx(&fx, port, &m, 1);
+	dp_counters_read(fx.dp, after);
+	assert_int_equal(dp_fixture_in_use(&fx), fx.base_in_use);
+}
+
+static void
+test_mempool_info(void **state)
+{
+	struct dp_mempool_info mi;
+	struct rte_mbuf *m[5];
+
+	(void)state;
+	dp_mempool_info(fx.dp, &mi);
+	assert_int_equal(mi.size, 1024);
+	assert_int_equal(mi.in_use + mi.available, mi.size);
+	assert_int_equal(mi.in_use, fx.base_in_use);
+	assert_non_null(strstr(mi.name, "mbufs"));
+	assert_int_equal(rte_pktmbuf_alloc_bulk(fx.dp->pool, m, 5), 0);
+	dp_mempool_info(fx.dp, &mi);
+	assert_int_equal(mi.in_use, fx.base_in_use + 5);
+	assert_int_equal(mi.in_use + mi.available, mi.size);
+	rte_pktmbuf_free_bulk(m, 5);
+	assert_int_equal(dp_fixture_in_use(&fx), fx.base_in_use);
+}
+
+static void
+test_decap_delivered(void **state)
+{
+	struct t_vxlan v = t_vxlan_default();
+	struct dp_counters a, b;
+	uint8_t buf[256];
+	uint32_t len;
+
+	(void)state;
+	len = t_vxlan_build(&v, buf);
+	rx_one(DPF_PORT_UNDERLAY, buf, len, &b, &a);
+	assert_int_equal(a.decap_pkts - b.decap_pkts, 1);
+	assert_int_equal(a.port_tx_pkts[DPF_PORT_ACCESS] - b.port_tx_pkts[DPF_PORT_ACCESS], 1);
+	assert_int_equal(dp_counters_drops(&a), dp_counters_drops(&b));
+}
+
+static void
+test_decap_dropped_once(void **state)
+{
+	struct t_vxlan v = t_vxlan_default();
+	struct dp_counters a, b;
+	uint8_t buf[256];
+	uint32_t len;
+
+	(void)state;
+	v.vx_flags = 0x00;
+	len = t_vxlan_build(&v, buf);
+	rx_one(DPF_PORT_UNDERLAY, buf, len, &b, &a);
+	assert_int_equal(a.drops[DP_DROP_VXLAN_FLAGS] - b.drops[DP_DROP_VXLAN_FLAGS], 1);
+	assert_int_equal(dp_counters_drops(&a) - dp_counters_drops(&b), 1);
+	assert_int_equal(a.port_tx_pkts[DPF_PORT_ACCESS], b.port_tx_pkts[DPF_PORT_ACCESS]);
+}
+
+/* A 64-byte frame from 02:aa:00:00:00:05 on VLAN 100 to @p dst. */
+static void
+rx_access(const uint8_t dst[6], struct dp_counters *before, struct dp_counters *after)
+{
+	uint8_t f[64] = {[6] = 0x02, 0xaa, 0, 0, 0, 0x05, 0x81, 0x00, 0x00, 100, 0x08, 0x00};
+
+	memcpy(f, dst, 6);
+	rx_one(DPF_PORT_ACCESS, f, sizeof(f), before, after);
+}
+
+static void
+test_access_flooded(void **state)
+{
+	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	struct dp_counters a, b;
+
+	(void)state;
+	/* One copy per flood VTEP of VNI 5001 (192.0.2.2, .3). */
+	rx_access(bcast, &b, &a);
+	assert_int_equal(a.flood_pkts - b.flood_pkts, 1);
+	assert_int_equal(a.flood_copies - b.flood_copies, 2);
+	assert_int_equal(a.port_tx_pkts[DPF_PORT_UNDERLAY] - b.port_tx_pkts[DPF_PORT_UNDERLAY], 2);
+}
+
+static void
+test_access_unresolved(void **state)
+{
+	static const uint8_t behind_dead[6] = {0x02, 0xbb, 0, 0, 0, 0x02};
+	struct dp_counters a, b;
+
+	(void)state;
+	/* The static MAC behind 192.0.2.9, whose ARP never resolves. */
+	rx_access(behind_dead, &b, &a);
+	assert_int_equal(a.drops[DP_DROP_NEIGH_UNRESOLVED] - b.drops[DP_DROP_NEIGH_UNRESOLVED], 1);
+	assert_int_equal(a.port_tx_pkts[DPF_PORT_UNDERLAY], b.port_tx_pkts[DPF_PORT_UNDERLAY]);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_mempool_info),       cmocka_unit_test(test_decap_delivered),
+	        cmocka_unit_test(test_decap_dropped_once), cmocka_unit_test(test_access_flooded),
+	        cmocka_unit_test(test_access_unresolved),
+	};
+	int r;
+
+	if (dp_fixture_init(&fx, "test_dp_burst") < 0 || dp_fixture_fill(&fx) < 0)
+		return 1;
+	r = cmocka_run_group_tests_name("dp_burst", tests, NULL, NULL);
+	dp_fixture_fini(&fx);
+	return r;
+}
