@@ -321,6 +321,22 @@ view_neighbors(struct ctl *c)
 	return arr;
 }
 
+/* The mbuf pool, so a leak shows as an in_use count that keeps growing. */
+static json_t *
+view_mempool(struct ctl *c)
+{
+	struct dp_mempool_info mi;
+	json_t *o = json_object();
+
+	dp_mempool_info(c->dp, &mi);
+	jstr(o, "name", mi.name);
+	jint(o, "size", mi.size);
+	jint(o, "in_use", mi.in_use);
+	jint(o, "available", mi.available);
+	jint(o, "cache_size", mi.cache_size);
+	return o;
+}
+
 json_t *
 view_counters(struct ctl *c)
 {
@@ -343,6 +359,7 @@ view_counters(struct ctl *c)
 	jint(o, "busy_polls", dc.busy_polls);
 	jint(o, "empty_polls", dc.empty_polls);
 	json_object_set_new(o, "fdb", view_fdb_summary(c));
+	json_object_set_new(o, "mempool", view_mempool(c));
 	ct = json_object();
 	jint(ct, "events", c->stats.events);
 	jint(ct, "learn_pinned", c->stats.learn_pinned);
