@@ -54,24 +54,16 @@ struct ctl_mgmt {
 
 static void client_close(struct ctl *c, struct mgmt_client *cl);
 
+/* Queue @p line (the reply, newline included; taken over) for writing. */
 static void
-client_reply(struct ctl *c, struct mgmt_client *cl, json_t *reply)
+client_reply(struct ctl *c, struct mgmt_client *cl, char *line)
 {
-	char *s = json_dumps(reply, JSON_COMPACT);
-
-	json_decref(reply);
-	if (s == NULL) {
+	if (line == NULL) {
 		client_close(c, cl);
 		return;
 	}
-	cl->out_len = strlen(s);
-	cl->out = realloc(s, cl->out_len + 2);
-	if (cl->out == NULL) {
-		free(s);
-		client_close(c, cl);
-		return;
-	}
-	cl->out[cl->out_len++] = '\n';
+	cl->out = line;
+	cl->out_len = strlen(line);
 	cl->out_off = 0;
 	cl->replying = true;
 	ctl_watch_mod(c, &cl->w, EPOLLOUT);
@@ -83,34 +75,53 @@ reply_error(const char *msg)
 	return json_pack("{s:b, s:s}", "ok", 0, "error", msg);
 }
 
-static void
-client_request(struct ctl *c, struct mgmt_client *cl)
+/* The reply object as one line with its newline; @p reply is consumed. */
+static char *
+reply_line(json_t *reply)
+{
+	char *s = reply != NULL ? json_dumps(reply, JSON_COMPACT) : NULL;
+	size_t n;
+	char *line;
+
+	json_decref(reply);
+	if (s == NULL)
+		return NULL;
+	n = strlen(s);
+	line = realloc(s, n + 2);
+	if (line == NULL) {
+		free(s);
+		return NULL;
+	}
+	line[n] = '\n';
+	line[n + 1] = '\0';
+	return line;
+}
+
+char *
+mgmt_handle_request(struct ctl *c, const char *buf, size_t len)
 {
 	json_error_t jerr;
-	json_t *req, *result = NULL;
+	json_t *req, *result;
 	char err[512] = "";
 	const char *cmd;
 
-	req = json_loadb(cl->in, cl->in_len, JSON_REJECT_DUPLICATES, &jerr);
+	req = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (req == NULL || !json_is_object(req)) {
 		snprintf(err, sizeof(err), "request is not a JSON object: %s",
 			 req == NULL ? jerr.text : "wrong type");
 		json_decref(req);
-		client_reply(c, cl, reply_error(err));
-		return;
+		return reply_line(reply_error(err));
 	}
 	cmd = json_string_value(json_object_get(req, "command"));
 	if (cmd == NULL) {
 		json_decref(req);
-		client_reply(c, cl, reply_error("request has no \"command\" string"));
-		return;
+		return reply_line(reply_error("request has no \"command\" string"));
 	}
 	result = mgmt_dispatch(c, cmd, json_object_get(req, "args"), err, sizeof(err));
 	json_decref(req);
 	if (result == NULL)
-		client_reply(c, cl, reply_error(err[0] ? err : "command failed"));
-	else
-		client_reply(c, cl, json_pack("{s:b, s:o}", "ok", 1, "result", result));
+		return reply_line(reply_error(err[0] ? err : "command failed"));
+	return reply_line(json_pack("{s:b, s:o}", "ok", 1, "result", result));
 }
 
 static void
@@ -130,7 +141,7 @@ client_readable(struct ctl *c, struct mgmt_client *cl)
 		if (n < 0)
 			return;
 		if (cl->in_len + (size_t)n > MGMT_REQ_MAX) {
-			client_reply(c, cl, reply_error("request too large"));
+			client_reply(c, cl, reply_line(reply_error("request too large")));
 			return;
 		}
 		memcpy(cl->in + cl->in_len, buf, (size_t)n);
@@ -138,7 +149,7 @@ client_readable(struct ctl *c, struct mgmt_client *cl)
 		nl = memchr(cl->in, '\n', cl->in_len);
 		if (nl != NULL) {
 			cl->in_len = (size_t)(nl - cl->in);
-			client_request(c, cl);
+			client_reply(c, cl, mgmt_handle_request(c, cl->in, cl->in_len));
 			return;
 		}
 	}

@@ -21,6 +21,16 @@ void mgmt_stop(struct ctl_mgmt *m);
 void mgmt_tick(struct ctl_mgmt *m, uint64_t now_ms);
 
 /**
+ * Handle one request line (a JSON object, without its newline) and build
+ * the reply line: {"ok": true, "result": ...} or {"ok": false, "error":
+ * "..."} and a newline. No socket involved: the request handler as the
+ * socket code, tests and fuzzers all call it.
+ * @return the reply, NUL-terminated, malloc'd (the caller frees it), or
+ *   NULL when it cannot be built (out of memory).
+ */
+char *mgmt_handle_request(struct ctl *c, const char *buf, size_t len);
+
+/**
  * Run one command ("show fdb", "fdb add", ...) with its arguments (an
  * object or NULL).
  * @return the result (new reference), or NULL with a one-line reason in @p err.
