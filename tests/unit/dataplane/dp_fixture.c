@@ -148,10 +148,9 @@ dp_fixture_fill(struct dp_fixture *f)
 }
 
 void
-dp_fixture_rx(struct dp_fixture *f, uint16_t port, struct rte_mbuf **pkts, uint16_t nb)
+dp_fixture_input(struct dp_fixture *f, uint16_t port, struct rte_mbuf **pkts, uint16_t nb)
 {
 	struct dp_lcore *lc = f->lc;
-	struct dp_event ev[64];
 
 	lc->now_tsc = rte_rdtsc();
 	lc->now_s = map_now_s(f->map, lc->now_tsc);
@@ -159,10 +158,24 @@ dp_fixture_rx(struct dp_fixture *f, uint16_t port, struct rte_mbuf **pkts, uint1
 		dp_underlay_burst(lc, port, pkts, nb);
 	else
 		dp_access_burst(lc, port, pkts, nb);
+}
+
+void
+dp_fixture_flush(struct dp_fixture *f)
+{
+	struct dp_event ev[64];
+
 	for (uint16_t p = 0; p < f->dp->nb_ports; p++)
-		dp_tx_flush(lc, p);
+		dp_tx_flush(f->lc, p);
 	while (dp_events_drain(f->dp, ev, RTE_DIM(ev)) != 0)
 		;
+}
+
+void
+dp_fixture_rx(struct dp_fixture *f, uint16_t port, struct rte_mbuf **pkts, uint16_t nb)
+{
+	dp_fixture_input(f, port, pkts, nb);
+	dp_fixture_flush(f);
 }
 
 uint32_t

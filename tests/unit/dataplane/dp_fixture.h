@@ -46,9 +46,15 @@ int dp_fixture_fill(struct dp_fixture *f);
 
 /**
  * One received burst on dataplane @p port, as the burst loop handles it:
- * clock, classify and forward, one tx flush per port, then the learn
- * events drained (what the control thread would do).
+ * the clock, then classify and forward. What is to be sent waits in
+ * f->lc->tx[] until dp_fixture_flush().
  */
+void dp_fixture_input(struct dp_fixture *f, uint16_t port, struct rte_mbuf **pkts, uint16_t nb);
+
+/** Send what dp_fixture_input() queued (net_null frees it) and drain the learn events. */
+void dp_fixture_flush(struct dp_fixture *f);
+
+/** dp_fixture_input() then dp_fixture_flush(). */
 void dp_fixture_rx(struct dp_fixture *f, uint16_t port, struct rte_mbuf **pkts, uint16_t nb);
 
 /** Mbufs out of the pool now. */
