@@ -69,10 +69,59 @@ client_reply(struct ctl *c, struct mgmt_client *cl, char *line)
 	ctl_watch_mod(c, &cl->w, EPOLLOUT);
 }
 
+/* Length of the valid UTF-8 sequence at @p s (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), or 0. */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/* An error message quotes the request (a command name, an argument, the
+ * parser's view of bad bytes) and may be cut mid-character by its buffer;
+ * JSON strings must be UTF-8, so every invalid byte becomes '?'. */
 static json_t *
 reply_error(const char *msg)
 {
-	return json_pack("{s:b, s:s}", "ok", 0, "error", msg);
+	char clean[1024];
+	size_t i = 0;
+
+	snprintf(clean, sizeof(clean), "%s", msg);
+	while (clean[i] != '\0') {
+		size_t n = utf8_len((const unsigned char *)clean + i);
+
+		if (n == 0)
+			clean[i++] = '?';
+		else
+			i += n;
+	}
+	return json_pack("{s:b, s:s}", "ok", 0, "error", clean);
 }
 
 /* The reply object as one line with its newline; @p reply is consumed. */
