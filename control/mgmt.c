@@ -3,15 +3,20 @@
  * mgmt.c - the management socket vtepctl talks to.
  *
  * Protocol (docs/vtepctl.md): a client connects to the unix stream socket
- * and writes one request, a JSON object on one line:
+ * and writes a request, a JSON object on one line:
  *     {"command": "show fdb", "args": {"vni": 5001}}
  * and reads one reply line: {"ok": true, "result": ...} or
- * {"ok": false, "error": "..."}; then the server closes the connection.
+ * {"ok": false, "error": "..."}. The connection stays open for further
+ * requests, answered in order, until the client closes it (vtepctl sends
+ * one and closes; a script may send thousands, even without waiting for
+ * each reply). It is closed by the server after a request too large to
+ * read, or after MGMT_TIMEOUT_MS without a request.
  *
  * A bad request gets an error reply, never a crash or a hang: requests are
  * capped in size, clients that stall are dropped after a timeout, replies
- * are written without blocking the control loop, and the number of clients
- * is bounded.
+ * are written without blocking the control loop, the number of clients is
+ * bounded, and one client gets at most MGMT_BATCH requests per wake-up of
+ * the control loop, so a busy script cannot starve the lcores' events.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,18 +35,22 @@
 
 #define MGMT_REQ_MAX     65536
 #define MGMT_CLIENTS_MAX 64
-#define MGMT_TIMEOUT_MS  5000
+#define MGMT_TIMEOUT_MS  5000 /* idle: no request for this long */
+#define MGMT_BATCH       64   /* requests per client per wake-up */
 
 struct mgmt_client {
 	struct ctl_watch w; /* first: the watch is the client */
 	struct ctl_mgmt *m;
-	char *in;
+	char *in;      /* [MGMT_REQ_MAX]: requests read, maybe several */
+	size_t in_off; /* start of what is not handled yet */
 	size_t in_len;
-	char *out;
+	char *out; /* the reply being written, NULL when none */
 	size_t out_len;
 	size_t out_off;
-	uint64_t start_ms;
-	bool replying;
+	uint64_t last_ms; /* connected, or last request */
+	uint32_t armed;   /* epoll events asked for */
+	bool eof;         /* the client shut its side */
+	bool closing;     /* close once the reply is out */
 };
 
 struct ctl_mgmt {
@@ -53,21 +62,6 @@ struct ctl_mgmt {
 };
 
 static void client_close(struct ctl *c, struct mgmt_client *cl);
-
-/* Queue @p line (the reply, newline included; taken over) for writing. */
-static void
-client_reply(struct ctl *c, struct mgmt_client *cl, char *line)
-{
-	if (line == NULL) {
-		client_close(c, cl);
-		return;
-	}
-	cl->out = line;
-	cl->out_len = strlen(line);
-	cl->out_off = 0;
-	cl->replying = true;
-	ctl_watch_mod(c, &cl->w, EPOLLOUT);
-}
 
 /* Length of the valid UTF-8 sequence at @p s (RFC 3629: no overlong
  * forms, no surrogates, nothing above U+10FFFF), or 0. */
@@ -174,51 +168,111 @@ mgmt_handle_request(struct ctl *c, const char *buf, size_t len)
 }
 
 static void
-client_readable(struct ctl *c, struct mgmt_client *cl)
+client_arm(struct ctl *c, struct mgmt_client *cl, uint32_t events)
 {
-	char buf[4096];
-	ssize_t n;
-
-	for (;;) {
-		char *nl;
-
-		n = read(cl->w.fd, buf, sizeof(buf));
-		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-			client_close(c, cl);
-			return;
-		}
-		if (n < 0)
-			return;
-		if (cl->in_len + (size_t)n > MGMT_REQ_MAX) {
-			client_reply(c, cl, reply_line(reply_error("request too large")));
-			return;
-		}
-		memcpy(cl->in + cl->in_len, buf, (size_t)n);
-		cl->in_len += (size_t)n;
-		nl = memchr(cl->in, '\n', cl->in_len);
-		if (nl != NULL) {
-			cl->in_len = (size_t)(nl - cl->in);
-			client_reply(c, cl, mgmt_handle_request(c, cl->in, cl->in_len));
-			return;
-		}
-	}
+	if (cl->armed != events && ctl_watch_mod(c, &cl->w, events) == 0)
+		cl->armed = events;
 }
 
-static void
-client_writable(struct ctl *c, struct mgmt_client *cl)
+/* Write what is left of the reply. @return 0 done, 1 the socket is full,
+ * -1 the client is gone (closed). */
+static int
+client_flush(struct ctl *c, struct mgmt_client *cl)
 {
-	while (cl->out_off < cl->out_len) {
+	while (cl->out != NULL && cl->out_off < cl->out_len) {
 		ssize_t n = write(cl->w.fd, cl->out + cl->out_off, cl->out_len - cl->out_off);
 
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
+			return 1;
 		if (n <= 0) {
 			client_close(c, cl);
-			return;
+			return -1;
 		}
 		cl->out_off += (size_t)n;
 	}
-	client_close(c, cl);
+	free(cl->out);
+	cl->out = NULL;
+	return 0;
+}
+
+/* Read what the socket has, as far as the buffer goes. @return 0, or -1
+ * when the client is gone (closed). */
+static int
+client_fill(struct ctl *c, struct mgmt_client *cl)
+{
+	if (cl->in_off > 0) {
+		memmove(cl->in, cl->in + cl->in_off, cl->in_len - cl->in_off);
+		cl->in_len -= cl->in_off;
+		cl->in_off = 0;
+	}
+	while (!cl->eof && cl->in_len < MGMT_REQ_MAX) {
+		ssize_t n = read(cl->w.fd, cl->in + cl->in_len, MGMT_REQ_MAX - cl->in_len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return 0;
+		if (n < 0) {
+			client_close(c, cl);
+			return -1;
+		}
+		cl->eof = n == 0;
+		cl->in_len += (size_t)n;
+	}
+	return 0;
+}
+
+/* Answer the next complete request, if any. @return true if one was. */
+static bool
+client_next(struct ctl *c, struct mgmt_client *cl)
+{
+	char *line = cl->in + cl->in_off;
+	char *nl = memchr(line, '\n', cl->in_len - cl->in_off);
+
+	if (nl != NULL) {
+		cl->out = mgmt_handle_request(c, line, (size_t)(nl - line));
+		cl->in_off += (size_t)(nl - line) + 1;
+	} else if (cl->in_off == 0 && cl->in_len == MGMT_REQ_MAX) {
+		/* A line this long is no request: say so and hang up, the
+		 * rest of the stream cannot be framed. */
+		cl->out = reply_line(reply_error("request too large"));
+		cl->closing = true;
+	} else {
+		return false;
+	}
+	cl->out_len = cl->out != NULL ? strlen(cl->out) : 0;
+	cl->out_off = 0;
+	cl->last_ms = ctl_now_ms(c);
+	if (cl->out == NULL)
+		cl->closing = true; /* out of memory: no reply to give */
+	return true;
+}
+
+/* Reply to what is buffered, in order, then wait for the socket. */
+static void
+client_pump(struct ctl *c, struct mgmt_client *cl)
+{
+	for (unsigned n = 0; n < MGMT_BATCH; n++) {
+		int r = client_flush(c, cl);
+
+		if (r < 0)
+			return;
+		if (r > 0) {
+			client_arm(c, cl, EPOLLOUT);
+			return;
+		}
+		if (cl->closing || (!client_next(c, cl) && cl->eof)) {
+			client_close(c, cl);
+			return;
+		}
+		if (cl->out == NULL) {
+			client_arm(c, cl, EPOLLIN);
+			return;
+		}
+	}
+	/* Batch done with requests left: the socket is writable, so asking
+	 * for EPOLLOUT brings us back on the next turn of the loop. */
+	client_arm(c, cl, EPOLLOUT);
 }
 
 static void
@@ -226,13 +280,9 @@ on_client(struct ctl *c, struct ctl_watch *w, uint32_t events)
 {
 	struct mgmt_client *cl = (struct mgmt_client *)w;
 
-	if (cl->replying) {
-		if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP))
-			client_writable(c, cl);
+	if (cl->out == NULL && (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) && client_fill(c, cl) < 0)
 		return;
-	}
-	if (events & (EPOLLIN | EPOLLERR | EPOLLHUP))
-		client_readable(c, cl);
+	client_pump(c, cl);
 }
 
 static void
@@ -276,7 +326,8 @@ on_listen(struct ctl *c, struct ctl_watch *w, uint32_t events)
 		}
 		cl->w = (struct ctl_watch){.fd = fd, .cb = on_client, .arg = cl};
 		cl->m = m;
-		cl->start_ms = ctl_now_ms(c);
+		cl->last_ms = ctl_now_ms(c);
+		cl->armed = EPOLLIN;
 		if (ctl_watch_add(c, &cl->w, EPOLLIN) < 0) {
 			close(fd);
 			free(cl->in);
@@ -293,7 +344,7 @@ mgmt_tick(struct ctl_mgmt *m, uint64_t now_ms)
 	for (unsigned i = 0; i < m->nb_clients;) {
 		struct mgmt_client *cl = m->clients[i];
 
-		if (now_ms - cl->start_ms > MGMT_TIMEOUT_MS) {
+		if (now_ms - cl->last_ms > MGMT_TIMEOUT_MS) {
 			client_close(m->c, cl); /* moves the last client to slot i */
 			continue;
 		}
