@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Run every test suite of one build dir (and unit + pkt of an optional
-# sanitizer build dir), then print one summary line:
+# sanitizer build dir, then the fuzz suite - each libFuzzer target for
+# 60 s - of the clang build dir $FUZZ_BUILD, default build-fuzz, which
+# tests/fuzz/build.sh configures and builds), then print one summary line:
 #   N passed, N failed, N skipped
 # Exit status is non-zero when anything failed.
 set -uo pipefail
@@ -23,9 +25,26 @@ run_suites() { # dir label [suite...]
 	runs[${#runs[@]}-1]="$dir/meson-logs/testlog-$label.json"
 }
 
+# A result no meson test produced (a build that could not run), in
+# testlog.json's format so the summary counts it.
+record() { # name result
+	local f=$root/${FUZZ_BUILD:-build-fuzz}-records.json
+	printf '{"name": "%s", "result": "%s"}\n' "$1" "$2" >>"$f"
+	runs+=("$f")
+}
+
 run_suites "$build" main
 if [[ -n "$asan" ]]; then
 	run_suites "$asan" asan unit pkt
+	fuzz=${FUZZ_BUILD:-build-fuzz}
+	rm -f "$root/$fuzz-records.json"
+	echo "== fuzz: tests/fuzz/build.sh $fuzz"
+	tests/fuzz/build.sh "$fuzz"
+	case $? in
+	0) run_suites "$fuzz" fuzz fuzz ;;
+	77) record "fuzz (skipped: see the reason above)" SKIP ;;
+	*) record "fuzz (build failed)" FAIL; status=1 ;;
+	esac
 fi
 
 python3 - "${runs[@]}" <<'PY'
