@@ -11,14 +11,14 @@ pkgs=(
 	dpdk dpdk-dev libdpdk-dev
 	libjansson-dev libcurl4-openssl-dev libxml2-dev libssl-dev
 	libcmocka-dev libpcap-dev libbsd-dev libnuma-dev
-	# sanitizers and fuzzing with clang
-	libclang-rt-14-dev
+	# sanitizers and fuzzing with clang; the leak suite
+	libclang-rt-14-dev valgrind
 	# tests, demo
 	python3 python3-scapy tshark iproute2 iputils-ping tcpdump
 	netcat-openbsd openssl procps ethtool curl
 )
 if [[ "${1:-}" == "--bench" ]]; then
-	pkgs+=(openvswitch-switch-dpdk linux-perf valgrind)
+	pkgs+=(openvswitch-switch-dpdk linux-perf)
 fi
 
 missing=()

@@ -23,6 +23,9 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "pylib"))
+import vtepd_mgmt  # noqa: E402
+
 failures = []
 
 
@@ -45,29 +48,7 @@ def config(d):
     }
 
 
-class Conn:
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.s.settimeout(10)
-        self.s.connect(path)
-        self.buf = b""
-
-    def send(self, raw):
-        self.s.sendall(raw)
-
-    def reply(self):
-        while b"\n" not in self.buf:
-            chunk = self.s.recv(1 << 20)
-            if not chunk:
-                raise EOFError("connection closed")
-            self.buf += chunk
-        line, self.buf = self.buf.split(b"\n", 1)
-        return json.loads(line)
-
-    def ask(self, command, **args):
-        self.send(json.dumps({"command": command, "args": args}).encode() + b"\n")
-        return self.reply()
-
+class Conn(vtepd_mgmt.Session):
     def closed(self, wait):
         self.s.settimeout(wait)
         try:
