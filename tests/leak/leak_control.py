@@ -14,20 +14,26 @@ with a vCenter source and a XenAPI source against the fakes on loopback
     ending in a resync; expired XenAPI sessions and an event.from error;
   - reloads: unchanged, with a new segment and a changed manager (its
     source is restarted), a refused one (bad file), and back;
+  - a XenAPI pool whose certificate does not verify against ca_file
+    (refused, the log line says TLS and why), and one that answers 100 MB
+    chunked over HTTPS (refused while reading, logged);
   - 2,000 fdb add/del on one management connection and every show;
   - SIGTERM, the shutdown path.
 Valgrind's exit status and its LEAK SUMMARY decide.
 
 Usage: leak_control.py BUILD_DIR SRC_DIR   (exit 0 pass, 1 fail, 77 skip)
 """
+import http.server
 import json
 import os
 import re
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -119,7 +125,7 @@ class Fakes:
             p.wait(10)
 
 
-def config(d, fakes, extra_segment=False, wait_s=20):
+def config(d, fakes, extra_segment=False, wait_s=20, xapi_url=None, xapi_ca=None):
     segs = [{"name": "web", "vni": 5001, "port": "access0", "vlan": 100,
              "networks": ["VM Network", "dvportgroup-10", "dvportgroup-11"],
              "flood": ["192.0.2.2"]}]
@@ -140,8 +146,10 @@ def config(d, fakes, extra_segment=False, wait_s=20):
              "username": "svc", "password_file": d + "/vc.secret", "ca_file": d + "/ca.pem",
              "wait_s": wait_s, "backoff_min_ms": 200, "backoff_max_ms": 1000},
             {"type": "xenapi", "name": "pool1",
-             "url": "https://%s:%d" % (fakes.xa["hosts"][0]["address"], fakes.xa["port"]),
-             "username": "root", "password_file": d + "/xapi.secret", "ca_file": d + "/ca.pem",
+             "url": xapi_url or "https://%s:%d" % (fakes.xa["hosts"][0]["address"],
+                                                   fakes.xa["port"]),
+             "username": "root", "password_file": d + "/xapi.secret",
+             "ca_file": xapi_ca or d + "/ca.pem",
              "wait_s": wait_s, "backoff_min_ms": 200, "backoff_max_ms": 1000}],
         "dataplane": {"idle_backoff": True},
         "limits": {"fdb_max": 65536, "vteps_max": 64, "segments_max": 64},
@@ -231,6 +239,73 @@ def reloads(d, fakes, sock, cfg):
              "both managers streaming after the reloads")
 
 
+class Huge(http.server.BaseHTTPRequestHandler):
+    """Any POST: 200 and 100 MB of chunked body (no Content-Length, so the
+    limit must hold while reading, not from the header)."""
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *a):
+        pass
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/xml")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        chunk = b" " * (1 << 20)
+        try:
+            for _ in range(100):
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            self.wfile.write(b"0\r\n\r\n")
+        except OSError:
+            pass
+        self.close_connection = True
+
+
+def huge_server(d):
+    srv = http.server.ThreadingHTTPServer(("127.0.0.3", 0), Huge)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(d + "/srv.pem", d + "/srv.key")
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
+def log_after(path, off, words, timeout):
+    def found():
+        text = open(path, errors="replace").read()[off:]
+        return all(w in text for w in words) and text
+    return wait_for(found, timeout, "log lines %s" % words)
+
+
+def xenapi_refusals(d, fakes, sock, cfg):
+    """A XenAPI pool whose certificate does not verify against ca_file, and
+    one that answers 100 MB (chunked) over HTTPS: both refused, logged."""
+    m = Mgmt(sock)
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", d + "/other.key", "-out",
+            d + "/other.pem", "-days", "2", "-subj", "/CN=some other CA")
+    log = d + "/vtepd.log"
+    off = len(open(log, errors="replace").read())
+    json.dump(config(d, fakes, xapi_ca=d + "/other.pem"), open(cfg, "w"))
+    check(m.ask("reload")["ok"], "reload: pool1's ca_file is a CA that did not sign its certificate")
+    text = log_after(log, off, ["xenapi pool1", "TLS", "certificate"], 20)
+    line = [x for x in (text or "").splitlines() if "TLS" in x][:1]
+    check(bool(line) and managers(sock)["pool1"]["state"] != "streaming",
+          "pool1 refused, the log says why: %s" % (line[0].strip() if line else "(none)"))
+    srv = huge_server(d)
+    off = len(open(log, errors="replace").read())
+    json.dump(config(d, fakes, xapi_url="https://127.0.0.3:%d" % srv.server_address[1]),
+              open(cfg, "w"))
+    check(m.ask("reload")["ok"], "reload: pool1 at a server answering 100 MB, chunked, over HTTPS")
+    text = log_after(log, off, ["xenapi pool1", "larger than 67108864 bytes refused"], 30)
+    check(text is not None, "the 100 MB response refused while reading, logged")
+    json.dump(config(d, fakes), open(cfg, "w"))
+    check(m.ask("reload")["ok"], "reload: pool1 back to the fake pool")
+    srv.shutdown()
+    wait_for(lambda: managers(sock)["pool1"]["state"] == "streaming", 60, "pool1 streaming again")
+
+
 def churn(sock, n=2000):
     m = Mgmt(sock)
     good = 0
@@ -276,6 +351,7 @@ def main():
                   (time.monotonic() - t0))
             faults(fakes, sock)
             reloads(d, fakes, sock, cfg)
+            xenapi_refusals(d, fakes, sock, cfg)
             churn(sock)
     finally:
         vg.send_signal(signal.SIGTERM)
