@@ -15,6 +15,7 @@
 
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
@@ -191,8 +192,26 @@ void dp_ports_close(struct dp *dp);
 
 /* lcore.c */
 int dp_lcore_main(void *arg);
+
+/**
+ * The body of the burst loop for one rx burst: count, classify, forward,
+ * then one tx burst per destination port. The loop calls it after
+ * rte_eth_rx_burst(); in-process benchmarks (bench/micro.c) call it with
+ * mbufs they built, on the lcore that owns @p lc, after dp_lcore_tick().
+ * @return @p nb.
+ */
+uint16_t dp_burst_input(struct dp_lcore *lc, const struct dp_rxq *q, struct rte_mbuf **pkts,
+			uint16_t nb);
 void dp_tx_flush(struct dp_lcore *lc, uint16_t port);
 void dp_event_post(struct dp_lcore *lc, const struct dp_event *ev);
+
+/* Once per pass of the burst loop: the clock every packet of the pass uses. */
+static inline void
+dp_lcore_tick(struct dp_lcore *lc)
+{
+	lc->now_tsc = rte_rdtsc();
+	lc->now_s = map_now_s(lc->map, lc->now_tsc);
+}
 
 /* Queue a packet for transmission on dataplane port @p port. */
 static inline void

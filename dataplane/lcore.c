@@ -95,16 +95,11 @@ dp_idle(struct dp_lcore *lc)
 	DP_STAT_ADD(lc->stats.idle_sleeps, 1);
 }
 
-static inline unsigned
-dp_poll_queue(struct dp_lcore *lc, const struct dp_rxq *q)
+uint16_t
+dp_burst_input(struct dp_lcore *lc, const struct dp_rxq *q, struct rte_mbuf **pkts, uint16_t nb)
 {
-	struct rte_mbuf *pkts[DP_BURST_MAX];
 	uint64_t bytes = 0;
-	uint16_t nb;
 
-	nb = rte_eth_rx_burst(q->ethdev, q->queue, pkts, DP_BURST_MAX);
-	if (nb == 0)
-		return 0;
 	for (uint16_t i = 0; i < nb; i++)
 		bytes += rte_pktmbuf_pkt_len(pkts[i]);
 	DP_STAT_ADD(lc->stats.port_rx_pkts[q->port], nb);
@@ -120,6 +115,18 @@ dp_poll_queue(struct dp_lcore *lc, const struct dp_rxq *q)
 	return nb;
 }
 
+static inline unsigned
+dp_poll_queue(struct dp_lcore *lc, const struct dp_rxq *q)
+{
+	struct rte_mbuf *pkts[DP_BURST_MAX];
+	uint16_t nb;
+
+	nb = rte_eth_rx_burst(q->ethdev, q->queue, pkts, DP_BURST_MAX);
+	if (nb == 0)
+		return 0;
+	return dp_burst_input(lc, q, pkts, nb);
+}
+
 int
 dp_lcore_main(void *arg)
 {
@@ -132,8 +139,7 @@ dp_lcore_main(void *arg)
 	while (likely(!__atomic_load_n(&dp_stop_flag, __ATOMIC_RELAXED))) {
 		unsigned got = 0;
 
-		lc->now_tsc = rte_rdtsc();
-		lc->now_s = map_now_s(lc->map, lc->now_tsc);
+		dp_lcore_tick(lc);
 		for (uint16_t q = 0; q < lc->nb_rxq; q++)
 			got += dp_poll_queue(lc, &lc->rxq[q]);
 		if (lc->cmd_ring != NULL)
