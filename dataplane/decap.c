@@ -92,7 +92,7 @@ decap_classify(struct dp_lcore *lc, uint16_t port, const struct dp_ul_ctx *c, st
 	d->m[d->nb] = m;
 	d->seg[d->nb] = seg;
 	d->src_ip[d->nb] = info.src_ip;
-	d->key[d->nb] = map_fdb_key(idx, inner + 6);
+	d->key[d->nb] = dp_fdb_key(idx, inner + 6);
 	d->nb++;
 	return true;
 }

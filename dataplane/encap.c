@@ -59,8 +59,8 @@ encap_classify(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, struct en
 	e->m[n] = m;
 	e->seg[n] = seg;
 	e->vid[n] = vid;
-	e->key[2 * n] = map_fdb_key(idx, p);
-	e->key[2 * n + 1] = map_fdb_key(idx, p + 6);
+	e->key[2 * n] = dp_fdb_key(idx, p);
+	e->key[2 * n + 1] = dp_fdb_key(idx, p + 6);
 	e->nb = (uint16_t)(n + 1);
 	return true;
 }
