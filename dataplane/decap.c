@@ -2,29 +2,63 @@
 /*
  * decap.c - underlay receive: validate, decapsulate, learn, deliver.
  *
- * One burst is handled in three passes (VPP / l3fwd style):
+ * One burst is handled in four passes (VPP / l3fwd style):
  *  1. classify every frame (pkt.h; prefetching DP_PREFETCH frames ahead),
- *     map the VNI to its segment, build the FDB key of the inner source;
- *  2. one bulk FDB lookup for all of them;
- *  3. learn (post an event when the inner source is new, moved or due a
- *     refresh), strip the outer headers, push the segment's VLAN tag and
- *     queue the frame on the segment's access port.
+ *     map the VNI to its segment, strip the outer headers, build the FDB
+ *     key of the inner source and prefetch its learn-filter set;
+ *  2. the learn filter vouches for most sources (dp_private.h); the rest
+ *     are collected for the FDB;
+ *  3. one bulk FDB lookup for those;
+ *  4. learn (post an event when the inner source is new, moved or due a
+ *     refresh), push the segment's VLAN tag and queue the frame on the
+ *     segment's access port.
  * ARP and ICMP to the gateway's own addresses leave in pass 1 for arp.c.
+ * Per-segment and per-VTEP counters are added once per run of frames.
  */
 #include <rte_ethdev.h>
 #include <rte_prefetch.h>
 
 #include "dp_private.h"
 
+#define DECAP_NO_KEY 0xff
+
 /* Per-burst scratch of the frames that survived pass 1. */
 struct decap_ctx {
 	uint16_t nb;
+	uint16_t nb_keys;
 	struct rte_mbuf *m[DP_BURST_MAX];
-	uint64_t key[DP_BURST_MAX];
-	uint64_t val[DP_BURST_MAX];
 	const struct map_seg *seg[DP_BURST_MAX];
 	rte_be32_t src_ip[DP_BURST_MAX];
+	uint64_t src[DP_BURST_MAX];
+	struct dp_lf_set *lf[DP_BURST_MAX];
+	uint16_t vtep[DP_BURST_MAX]; /* the sender, when the learn filter knew it */
+	uint8_t ref[DP_BURST_MAX];   /* index of the source's key, or DECAP_NO_KEY */
+	uint64_t keys[DP_BURST_MAX];
+	uint64_t vals[DP_BURST_MAX];
+	uint64_t hits;
 };
+
+/* Counters of a run of frames from one VTEP into one segment. */
+struct decap_run {
+	uint16_t seg;
+	uint16_t vtep; /* MAP_VTEP_NONE: a sender the FDB does not know (yet) */
+	uint32_t pkts;
+	uint64_t bytes;     /* delivered frames */
+	uint64_t in_bytes;  /* inner frames as received (the VTEP's counters) */
+};
+
+static void
+decap_run_flush(struct dp_lcore *lc, const struct decap_run *r)
+{
+	if (r->pkts == 0)
+		return;
+	DP_STAT_ADD(lc->seg_stats[r->seg].decap_pkts, r->pkts);
+	DP_STAT_ADD(lc->seg_stats[r->seg].decap_bytes, r->bytes);
+	if (r->vtep != MAP_VTEP_NONE) {
+		DP_STAT_ADD(lc->vtep_stats[r->vtep].rx_pkts, r->pkts);
+		DP_STAT_ADD(lc->vtep_stats[r->vtep].rx_bytes, r->in_bytes);
+	}
+}
 
 static void
 ul_ctx_of(const struct dp_lcore *lc, struct dp_ul_ctx *c)
@@ -52,7 +86,13 @@ decap_other(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, const struct
 	}
 }
 
-/* Pass 1 for one frame: @return true when it goes on to the lookup. */
+static inline bool
+decap_ip_cksum_good(const struct rte_mbuf *m)
+{
+	return (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD;
+}
+
+/* Pass 1 for one frame: @return true when it goes on. */
 static inline bool
 decap_classify(struct dp_lcore *lc, uint16_t port, const struct dp_ul_ctx *c, struct rte_mbuf *m,
 	       struct decap_ctx *d)
@@ -61,10 +101,10 @@ decap_classify(struct dp_lcore *lc, uint16_t port, const struct dp_ul_ctx *c, st
 	const uint8_t *inner;
 	const struct map_seg *seg;
 	struct dp_ul_info info;
+	unsigned n = d->nb;
 	uint16_t idx;
-	bool good = (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD;
 
-	dp_ul_classify(p, rte_pktmbuf_data_len(m), c, good, &info);
+	dp_ul_classify(p, rte_pktmbuf_data_len(m), c, decap_ip_cksum_good(m), &info);
 	if (unlikely(info.kind != DP_UL_VXLAN)) {
 		decap_other(lc, port, m, &info);
 		return false;
@@ -89,31 +129,63 @@ decap_classify(struct dp_lcore *lc, uint16_t port, const struct dp_ul_ctx *c, st
 	rte_pktmbuf_adj(m, info.inner_off);
 	if (rte_pktmbuf_pkt_len(m) > info.inner_len)
 		rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - info.inner_len);
-	d->m[d->nb] = m;
-	d->seg[d->nb] = seg;
-	d->src_ip[d->nb] = info.src_ip;
-	d->key[d->nb] = dp_fdb_key(idx, inner + 6);
-	d->nb++;
+	d->m[n] = m;
+	d->seg[n] = seg;
+	d->src_ip[n] = info.src_ip;
+	d->src[n] = dp_fdb_key(idx, inner + 6);
+	d->lf[n] = dp_lf_set_of(lc, d->src[n]);
+	rte_prefetch0(d->lf[n]);
+	d->nb = (uint16_t)(n + 1);
 	return true;
 }
 
-/* Pass 3, learning: is the inner source where the FDB says? */
-static inline void
-decap_learn(struct dp_lcore *lc, struct decap_ctx *d, unsigned i, bool hit)
+static inline uint64_t
+decap_learn_dest(rte_be32_t src_ip)
 {
+	return (uint64_t)1 << 32 | src_ip;
+}
+
+/* Pass 2: the sources the FDB must answer. */
+static inline void
+decap_keys(const struct dp_lcore *lc, struct decap_ctx *d)
+{
+	unsigned nk = 0;
+
+	for (unsigned i = 0; i < d->nb; i++) {
+		uint64_t w = dp_lf_lookup(lc, d->lf[i], d->src[i], decap_learn_dest(d->src_ip[i]));
+
+		if (likely(w != 0)) {
+			d->ref[i] = DECAP_NO_KEY;
+			d->vtep[i] = (uint16_t)(w >> DP_LF_VTEP_SHIFT);
+		} else if (i > 0 && d->src[i] == d->src[i - 1] && d->ref[i - 1] != DECAP_NO_KEY) {
+			d->ref[i] = d->ref[i - 1];
+		} else {
+			d->ref[i] = (uint8_t)nk;
+			d->keys[nk++] = d->src[i];
+		}
+	}
+	d->nb_keys = (uint16_t)nk;
+}
+
+/* Pass 4, learning from the FDB's answer: is the inner source where the
+ * FDB says? Sets d->vtep[i] to the sender's index when the FDB knows it. */
+static void
+decap_learn(struct dp_lcore *lc, struct decap_ctx *d, unsigned i)
+{
+	unsigned k = d->ref[i];
+	uint64_t v = d->vals[k], dest = decap_learn_dest(d->src_ip[i]);
 	const struct map_vtep_tmpl *t;
 	struct dp_event ev;
-	uint64_t v = d->val[i];
 
-	if (likely(hit) && map_fdb_val_type(v) == MAP_FDB_REMOTE) {
+	d->vtep[i] = MAP_VTEP_NONE;
+	if (((d->hits >> k) & 1) && map_fdb_val_type(v) == MAP_FDB_REMOTE) {
 		t = map_vtep_tmpl(lc->map, map_fdb_val_vtep(v));
-		if (likely(t != NULL && t->dst_ip == d->src_ip[i])) {
-			struct dp_vtep_stats *vs = &lc->vtep_stats[t->vtep];
-
-			DP_STAT_ADD(vs->rx_pkts, 1);
-			DP_STAT_ADD(vs->rx_bytes, rte_pktmbuf_pkt_len(d->m[i]));
-			if (likely(lc->now_s - map_fdb_val_seen(v) < d->seg[i]->refresh_s))
+		if (t != NULL && t->dst_ip == d->src_ip[i]) {
+			d->vtep[i] = t->vtep;
+			if (lc->now_s - map_fdb_val_seen(v) < d->seg[i]->refresh_s) {
+				dp_lf_record(lc, d->src[i], dest, t->vtep);
 				return;
+			}
 		}
 	}
 	memset(&ev, 0, sizeof(ev));
@@ -122,16 +194,16 @@ decap_learn(struct dp_lcore *lc, struct decap_ctx *d, unsigned i, bool hit)
 	ev.seg = d->seg[i]->idx;
 	memcpy(ev.mac, rte_pktmbuf_mtod(d->m[i], uint8_t *) + 6, 6);
 	ev.ip = d->src_ip[i];
-	dp_learn_post(lc, d->key[i], ((uint64_t)1 << 32) | d->src_ip[i], &ev);
+	dp_learn_post(lc, d->src[i], dest, d->vtep[i], &ev);
 }
 
-/* Pass 3, delivery: push the segment's tag and queue on its access port.
+/* Pass 4, delivery: push the segment's tag and queue on its access port.
  * @return 1 when queued, 0 when dropped. */
 static inline unsigned
-decap_deliver(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m)
+decap_deliver(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m, uint16_t vtep,
+	      struct decap_run *run)
 {
-	uint32_t len = rte_pktmbuf_pkt_len(m);
-	struct dp_seg_stats *ss = &lc->seg_stats[seg->idx];
+	uint32_t in_len = rte_pktmbuf_pkt_len(m), len = in_len;
 
 	if (seg->vlan != MAP_VLAN_UNTAGGED) {
 		/* The outer headers just left 50 bytes of headroom. */
@@ -145,12 +217,17 @@ decap_deliver(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m
 	}
 	if (unlikely(len > lc->port[seg->port].max_frame)) {
 		dp_drop(lc, m, DP_DROP_DECAP_MTU);
-		DP_STAT_ADD(ss->drops, 1);
+		DP_STAT_ADD(lc->seg_stats[seg->idx].drops, 1);
 		return 0;
 	}
 	m->ol_flags = 0;
-	DP_STAT_ADD(ss->decap_pkts, 1);
-	DP_STAT_ADD(ss->decap_bytes, len);
+	if (unlikely(run->seg != seg->idx || run->vtep != vtep)) {
+		decap_run_flush(lc, run);
+		*run = (struct decap_run){.seg = seg->idx, .vtep = vtep};
+	}
+	run->pkts++;
+	run->bytes += len;
+	run->in_bytes += in_len;
 	dp_tx_enqueue(lc, seg->port, m);
 	return 1;
 }
@@ -158,9 +235,9 @@ decap_deliver(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m
 void
 dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb)
 {
+	struct decap_run run = {.seg = MAP_SEG_NONE, .vtep = MAP_VTEP_NONE};
 	struct decap_ctx d;
 	struct dp_ul_ctx c;
-	uint64_t hits = 0;
 	unsigned nb_out = 0;
 	uint16_t i;
 
@@ -175,10 +252,15 @@ dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, ui
 	}
 	if (d.nb == 0)
 		return;
-	map_fdb_lookup_bulk(lc->map, d.key, d.nb, &hits, d.val);
+	decap_keys(lc, &d);
+	d.hits = 0;
+	if (d.nb_keys != 0)
+		map_fdb_lookup_bulk(lc->map, d.keys, d.nb_keys, &d.hits, d.vals);
 	for (i = 0; i < d.nb; i++) {
-		decap_learn(lc, &d, i, (hits >> i) & 1);
-		nb_out += decap_deliver(lc, d.seg[i], d.m[i]);
+		if (d.ref[i] != DECAP_NO_KEY)
+			decap_learn(lc, &d, i);
+		nb_out += decap_deliver(lc, d.seg[i], d.m[i], d.vtep[i], &run);
 	}
+	decap_run_flush(lc, &run);
 	DP_STAT_ADD(lc->stats.decap_pkts, nb_out);
 }

@@ -74,7 +74,8 @@ lcore_create(struct dp *dp, unsigned idx)
 	lc->udp_port = rte_cpu_to_be_16(dp->conf.udp_port);
 	lc->ul_ip_mtu = dp->ports[dp->ul_port].conf.mtu;
 	lc->tsc_hz = rte_get_tsc_hz();
-	lc->evf_hold_tsc = lc->tsc_hz / 4;
+	lc->lf_hold_tsc = lc->tsc_hz / 4;
+	lc->lf_hold = RTE_MAX(lc->lf_hold_tsc >> DP_LF_TICK_SHIFT, 1ull);
 	lc->idle_backoff = dp->conf.idle_backoff;
 	lc->idle_max_us = dp->conf.idle_max_us ? dp->conf.idle_max_us : 50;
 	lc->segments_max = dp->conf.segments_max;
@@ -99,15 +100,14 @@ lcore_create(struct dp *dp, unsigned idx)
 					    RTE_CACHE_LINE_SIZE, sock);
 	lc->flood_tb = rte_zmalloc_socket("dp_flood_tb", sizeof(*lc->flood_tb) * lc->segments_max,
 					  RTE_CACHE_LINE_SIZE, sock);
+	lc->lf = rte_zmalloc_socket("dp_learn_filter", sizeof(*lc->lf) * DP_LF_SETS,
+				    RTE_CACHE_LINE_SIZE, sock);
 	snprintf(name, sizeof(name), "vtepd_ev%u", idx);
 	lc->ev_ring = rte_ring_create_elem(name, sizeof(struct dp_event), DP_EV_RING_SIZE, sock,
 					   RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (idx == 0)
 		lc->cmd_ring = dp->cmd_ring;
-	if (lc->seg_stats == NULL || lc->vtep_stats == NULL || lc->flood_tb == NULL ||
-	    lc->ev_ring == NULL)
-		return lc; /* the caller checks and frees */
-	return lc;
+	return lc; /* the caller checks every allocation and frees */
 }
 
 static void
@@ -119,6 +119,7 @@ lcore_free(struct dp_lcore *lc)
 	rte_free(lc->seg_stats);
 	rte_free(lc->vtep_stats);
 	rte_free(lc->flood_tb);
+	rte_free(lc->lf);
 	rte_free(lc);
 }
 
@@ -187,7 +188,7 @@ dp_create(const struct dp_conf *c, struct map *m)
 
 		dp->lcores[i] = lc;
 		if (lc == NULL || lc->seg_stats == NULL || lc->vtep_stats == NULL ||
-		    lc->flood_tb == NULL || lc->ev_ring == NULL) {
+		    lc->flood_tb == NULL || lc->lf == NULL || lc->ev_ring == NULL) {
 			LOG_ERR(dp, "lcore %u: out of memory for its context", dp->conf.lcores[i]);
 			r = -ENOMEM;
 			goto err;

@@ -13,6 +13,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#if defined(RTE_ARCH_X86)
+#include <smmintrin.h>
+#endif
+
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
 #include <rte_cycles.h>
@@ -31,7 +35,8 @@
 #define DP_TXB_MAX      128 /* per (lcore, port) tx buffer: a burst plus flood copies */
 #define DP_EV_RING_SIZE 4096
 #define DP_CMD_RING_SIZE 256
-#define DP_EVF_SLOTS    1024 /* learn-event dedup filter, per lcore */
+#define DP_LF_SETS      (1u << 15) /* learn filter: 32,768 sets of 4 sources, 2 MiB per lcore */
+#define DP_LF_WAYS      4
 
 /* Relaxed load + store by the owning lcore: no locked instruction on the
  * fast path, and readers on other threads see whole values (kernel per-cpu
@@ -77,13 +82,39 @@ struct dp_flood_tb {
 	uint32_t tokens;
 };
 
-/* Learn-event dedup: a frame stream from one MAC posts at most one event
- * per hold time per lcore, whatever the packet rate. */
-struct dp_evf_slot {
-	uint64_t key;
-	uint64_t dest;
-	uint64_t tsc;
-};
+/*
+ * Learn filter: what this lcore verified recently about a source MAC.
+ * Learning must notice a new source, a move and a due refresh, which takes
+ * an FDB lookup of the source per frame - as much as the forwarding lookup
+ * itself. A source stays where it is almost always, so each lcore keeps a
+ * small set-associative cache of sources it has checked (or reported)
+ * recently, with the destination it found. A frame whose source is in it,
+ * with the same destination, checked less than the hold time ago
+ * (lf_hold_tsc, 250 ms), needs no lookup and no event: the FDB was
+ * right, or the control thread was told. The cost: a change that someone
+ * else makes to a source's entry (a flush, a manager moving it) is noticed
+ * by learning up to one hold time later. Forwarding lookups (destinations)
+ * never go through it.
+ *
+ * A slot is two words: the FDB key, and
+ *   bits  0..32  destination as learning encodes it (remote: 1 << 32 | IPv4,
+ *                local: port << 16 | VLAN)
+ *   bits 33..48  remote: the VTEP index the FDB named (its counters)
+ *   bits 49..62  when, in units of 2^DP_LF_TICK_SHIFT TSC cycles (modulo 2^14)
+ *   bit  63      valid
+ * One set is one cache line.
+ */
+#define DP_LF_DEST_MASK   ((1ull << 33) - 1)
+#define DP_LF_VTEP_SHIFT  33
+#define DP_LF_TIME_SHIFT  49
+#define DP_LF_TIME_MASK   0x3fffull
+#define DP_LF_VALID       (1ull << 63)
+#define DP_LF_TICK_SHIFT  24 /* 6.5 ms at 2.6 GHz: the time field wraps after 105 s */
+
+struct dp_lf_set {
+	uint64_t key[DP_LF_WAYS];
+	uint64_t word[DP_LF_WAYS];
+} __rte_cache_aligned;
 
 struct dp_txb {
 	uint16_t nb;
@@ -126,7 +157,8 @@ struct dp_lcore {
 	rte_be16_t udp_port;          /* VXLAN port, network order */
 	uint16_t ul_ip_mtu;           /* underlay IP MTU */
 	uint64_t tsc_hz;
-	uint64_t evf_hold_tsc;        /* dedup hold time */
+	uint64_t lf_hold_tsc;        /* learn filter hold time */
+	uint64_t lf_hold;             /* the same in learn-filter time units */
 	bool idle_backoff;
 	uint32_t idle_max_us;
 	uint32_t segments_max;
@@ -144,7 +176,7 @@ struct dp_lcore {
 	struct dp_seg_stats *seg_stats;   /* [segments_max] */
 	struct dp_vtep_stats *vtep_stats; /* [vteps_max] */
 	struct dp_flood_tb *flood_tb;     /* [segments_max] */
-	struct dp_evf_slot evf[DP_EVF_SLOTS];
+	struct dp_lf_set *lf;             /* [DP_LF_SETS] */
 } __rte_cache_aligned;
 
 struct dp_port {
@@ -234,6 +266,54 @@ dp_fdb_key(uint16_t seg, const uint8_t *p)
 #endif
 }
 
+/* Learn filter (see struct dp_lf_set). */
+static inline struct dp_lf_set *
+dp_lf_set_of(const struct dp_lcore *lc, uint64_t key)
+{
+	return &lc->lf[(key * 0x9e3779b97f4a7c15ull) >> (64 - 15)];
+}
+
+static inline uint64_t
+dp_lf_now(const struct dp_lcore *lc)
+{
+	return (lc->now_tsc >> DP_LF_TICK_SHIFT) & DP_LF_TIME_MASK;
+}
+
+/* @return the slot word when @p key was found in @p set with destination
+ * @p dest less than a hold time ago, else 0. */
+static inline uint64_t
+dp_lf_lookup(const struct dp_lcore *lc, const struct dp_lf_set *set, uint64_t key, uint64_t dest)
+{
+	uint64_t word;
+	unsigned w;
+
+#if defined(RTE_ARCH_X86) && defined(__SSE4_1__)
+	/* The four keys in two compares. A key is in at most one valid
+	 * slot (dp_lf_record() updates it in place). */
+	__m128i k = _mm_set1_epi64x((long long)key);
+	__m128i lo = _mm_cmpeq_epi64(_mm_load_si128((const __m128i *)&set->key[0]), k);
+	__m128i hi = _mm_cmpeq_epi64(_mm_load_si128((const __m128i *)&set->key[2]), k);
+	unsigned mask = (unsigned)_mm_movemask_pd(_mm_castsi128_pd(lo)) |
+			(unsigned)_mm_movemask_pd(_mm_castsi128_pd(hi)) << 2;
+
+	if (mask == 0)
+		return 0;
+	w = (unsigned)__builtin_ctz(mask);
+#else
+	for (w = 0; w < DP_LF_WAYS && set->key[w] != key; w++)
+		;
+	if (w == DP_LF_WAYS)
+		return 0;
+#endif
+	word = set->word[w];
+	if ((word & (DP_LF_DEST_MASK | DP_LF_VALID)) != (dest | DP_LF_VALID) ||
+	    ((dp_lf_now(lc) - (word >> DP_LF_TIME_SHIFT)) & DP_LF_TIME_MASK) >= lc->lf_hold)
+		return 0;
+	return word;
+}
+
+void dp_lf_record(struct dp_lcore *lc, uint64_t key, uint64_t dest, uint16_t vtep);
+
 /* Queue a packet for transmission on dataplane port @p port. */
 static inline void
 dp_tx_enqueue(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m)
@@ -268,6 +348,11 @@ dp_drop(struct dp_lcore *lc, struct rte_mbuf *m, enum dp_drop reason)
 void dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb);
 void dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb);
 void dp_flood(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m);
+/* Prepend and fill the outer header towards @p t, set the tx offload
+ * flags. @return 0, or -1 when the mbuf lacks headroom (left as it was). */
+int dp_encap_hdr(const struct dp_lcore *lc, const struct map_seg *seg,
+		 const struct map_vtep_tmpl *t, struct rte_mbuf *m, rte_be16_t sport);
+/* dp_encap_hdr(), count, and queue for transmission (or drop). */
 void dp_encap_one(struct dp_lcore *lc, const struct map_seg *seg,
 		  const struct map_vtep_tmpl *t, struct rte_mbuf *m, uint16_t sport);
 void dp_arp_input(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m);
@@ -275,7 +360,9 @@ void dp_icmp_input(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, uint3
 void dp_arp_solicit_send(struct dp_lcore *lc, rte_be32_t ip);
 void dp_cmd_poll(struct dp_lcore *lc);
 
-/* Learn-event helper used by encap and decap. */
-void dp_learn_post(struct dp_lcore *lc, uint64_t key, uint64_t dest, const struct dp_event *ev);
+/* Learn-event helper used by encap and decap: post @p ev unless the learn
+ * filter says it was posted within the hold time; record it there. */
+void dp_learn_post(struct dp_lcore *lc, uint64_t key, uint64_t dest, uint16_t vtep,
+		   const struct dp_event *ev);
 
 #endif /* VTEP_DP_PRIVATE_H */

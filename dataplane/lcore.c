@@ -60,16 +60,39 @@ dp_event_post(struct dp_lcore *lc, const struct dp_event *ev)
 }
 
 void
-dp_learn_post(struct dp_lcore *lc, uint64_t key, uint64_t dest, const struct dp_event *ev)
+dp_lf_record(struct dp_lcore *lc, uint64_t key, uint64_t dest, uint16_t vtep)
 {
-	/* Fibonacci hashing of the key picks the dedup slot. */
-	struct dp_evf_slot *s = &lc->evf[(key * 0x9e3779b97f4a7c15ull) >> 54];
+	struct dp_lf_set *set = dp_lf_set_of(lc, key);
+	uint64_t now = dp_lf_now(lc), oldest = 0;
+	unsigned victim = 0;
 
-	if (s->key == key && s->dest == dest && lc->now_tsc - s->tsc < lc->evf_hold_tsc)
+	/* The source's own slot, else an empty one, else the oldest. */
+	for (unsigned w = 0; w < DP_LF_WAYS; w++) {
+		uint64_t age = (now - (set->word[w] >> DP_LF_TIME_SHIFT)) & DP_LF_TIME_MASK;
+
+		if (set->key[w] == key && (set->word[w] & DP_LF_VALID)) {
+			victim = w;
+			break;
+		}
+		if (!(set->word[w] & DP_LF_VALID))
+			age = DP_LF_TIME_MASK + 1;
+		if (age >= oldest) {
+			oldest = age;
+			victim = w;
+		}
+	}
+	set->key[victim] = key;
+	set->word[victim] = DP_LF_VALID | now << DP_LF_TIME_SHIFT |
+			    (uint64_t)vtep << DP_LF_VTEP_SHIFT | (dest & DP_LF_DEST_MASK);
+}
+
+void
+dp_learn_post(struct dp_lcore *lc, uint64_t key, uint64_t dest, uint16_t vtep,
+	      const struct dp_event *ev)
+{
+	if (dp_lf_lookup(lc, dp_lf_set_of(lc, key), key, dest) != 0)
 		return;
-	s->key = key;
-	s->dest = dest;
-	s->tsc = lc->now_tsc;
+	dp_lf_record(lc, key, dest, vtep);
 	dp_event_post(lc, ev);
 }
 
