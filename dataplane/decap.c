@@ -86,9 +86,15 @@ decap_other(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, const struct
 	}
 }
 
+/* Did the port check the outer IPv4 header checksum, and find it good?
+ * A port that recognised the packet as a tunnel reports the inner header
+ * in the IP checksum flags and the outer one only as OUTER_IP_CKSUM_BAD,
+ * which means something only with the outer checksum offload enabled. */
 static inline bool
-decap_ip_cksum_good(const struct rte_mbuf *m)
+decap_outer_cksum_good(const struct dp_port_fast *pf, const struct rte_mbuf *m)
 {
+	if (unlikely(m->packet_type & RTE_PTYPE_TUNNEL_MASK))
+		return pf->rx_outer_ip_cksum && !(m->ol_flags & RTE_MBUF_F_RX_OUTER_IP_CKSUM_BAD);
 	return (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD;
 }
 
@@ -104,7 +110,8 @@ decap_classify(struct dp_lcore *lc, uint16_t port, const struct dp_ul_ctx *c, st
 	unsigned n = d->nb;
 	uint16_t idx;
 
-	dp_ul_classify(p, rte_pktmbuf_data_len(m), c, decap_ip_cksum_good(m), &info);
+	dp_ul_classify(p, rte_pktmbuf_data_len(m), c, decap_outer_cksum_good(&lc->port[port], m),
+		       &info);
 	if (unlikely(info.kind != DP_UL_VXLAN)) {
 		decap_other(lc, port, m, &info);
 		return false;
