@@ -90,8 +90,8 @@ bench_inner_frame(uint8_t *buf, uint32_t i, uint16_t len, uint8_t kind, const ui
 	memcpy(buf, dst_mac, 6);
 	bench_flow_mac(buf + 6, kind, i);
 	put16(buf + 12, 0x0800);
-	/* 198.19.0.0 .. 198.19.255.253: never the destination. */
-	src = htonl(0xc6130000u + i % 65534);
+	/* 198.19.0.1 .. 198.19.255.253: never the destination. */
+	src = htonl(0xc6130001u + i % 65533);
 	bench_parse_ip(BENCH_DST_IP, &dst);
 	ipv4_hdr(ip, src, dst, ulen, false);
 	put16(udp, (uint16_t)(1024 + i % 60000));
