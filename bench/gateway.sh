@@ -29,10 +29,7 @@
 # BUILD RESULTS. Needs root (hugepages; OVS's taps in a private netns).
 set -uo pipefail
 shopt -u patsub_replacement 2>/dev/null || true
-
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$HERE/.." && pwd)
-PY=/usr/bin/python3
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if [[ ${1:-} == --full ]]; then
 	FLOWS=${FLOWS:-"1 1024 65536"} REPEAT=${REPEAT:-5} DURATION=${DURATION:-10} WARMUP=${WARMUP:-3}
@@ -46,34 +43,11 @@ PEERS=${PEERS:-"testpmd vtepd ovs"}
 REPEAT=${REPEAT:-2}
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-2}
-FDB_ENTRIES=${FDB_ENTRIES:-1000000}
-FRAME_LEN=${FRAME_LEN:-60}     # inner frame without FCS: 64 bytes on the wire
-HK_CORE=${HK_CORE:-0}          # EAL main lcore, vtepd's control thread, OVS's other threads
-PMD_CORE=${PMD_CORE:-1}        # the one forwarding core
-HUGEPAGES=${HUGEPAGES:-1024}   # 2 MiB pages wanted while the bench runs
-SOCKET_MEM=${SOCKET_MEM:-1024} # MiB per DPDK process
-NB_MBUFS=${NB_MBUFS:-262144}
-VERIFY=${VERIFY:-1}            # check vtepd's output, one pass of 1,024 frames each way
-LEARN_RATE=${LEARN_RATE:-400000}
-BUILD=${BUILD:-$ROOT/build}
-RESULTS=${RESULTS:-$ROOT/bench/results/$(date +%Y%m%d-%H%M%S)}
+FRAME_LEN=${FRAME_LEN:-60} # inner frame without FCS: 64 bytes on the wire
+VERIFY=${VERIFY:-1}        # check vtepd's output, one pass of 1,024 frames each way
 OVS_VSWITCHD=${OVS_VSWITCHD:-/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk}
 OVS_SCHEMA=${OVS_SCHEMA:-/usr/share/openvswitch/vswitch.ovsschema}
 
-VTEPD=$BUILD/control/vtepd
-VTEPCTL=$BUILD/control/vtepctl
-GEN=$BUILD/bench/vtep-bench-gen
-VNI=5001 LOCAL_IP=198.18.0.1 REMOTE_IP=198.18.0.2
-LOCAL_MAC=02:00:00:00:01:01 REMOTE_MAC=02:00:00:00:01:02 DST_MAC=02:00:00:00:02:01
-
-say() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-die() {
-	say "error: $*"
-	exit 1
-}
-
-[[ $EUID -eq 0 ]] || die "run as root: hugepages, and OVS in a private network namespace"
-[[ -x $VTEPD && -x $GEN ]] || die "build first (make build): $VTEPD, $GEN"
 command -v dpdk-testpmd >/dev/null || die "dpdk-testpmd missing (Debian package dpdk)"
 HAVE_OVS=1
 if [[ " $PEERS " == *" ovs "* && ! -x $OVS_VSWITCHD ]]; then
@@ -82,66 +56,8 @@ if [[ " $PEERS " == *" ovs "* && ! -x $OVS_VSWITCHD ]]; then
 	HAVE_OVS=0
 	PEERS=${PEERS// ovs/}
 fi
-
-WORK=$(mktemp -d /tmp/vtep-bench.XXXXXX)
-mkdir -p "$RESULTS/logs" || die "cannot create $RESULTS"
-PIDS=() PREFIXES=() HP_ORIG="" HP_MOUNTED=0
-
-# ------------------------------------------------------------ processes
-start() { # start LOG CMD... -> $BG
-	local log=$1
-	shift
-	"$@" <"$WORK/stdin" >"$log" 2>&1 &
-	BG=$!
-	PIDS+=("$BG")
-}
-
-stop() { # stop PID [grace]: SIGTERM, then SIGKILL after the grace period
-	local pid=$1 grace=${2:-15} i keep=() p
-	if kill -0 "$pid" 2>/dev/null; then
-		kill -TERM "$pid" 2>/dev/null
-		for ((i = 0; i < grace * 10; i++)); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-	fi
-	wait "$pid" 2>/dev/null
-	for p in "${PIDS[@]}"; do [[ $p == "$pid" ]] || keep+=("$p"); done
-	PIDS=("${keep[@]}")
-}
-
-cleanup() {
-	local i p
-	trap - EXIT INT TERM
-	for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop "${PIDS[i]}" 5; done
-	for p in "${PREFIXES[@]}"; do rm -rf "/var/run/dpdk/$p"; done
-	exec 9>&- 2>/dev/null
-	rm -rf "$WORK"
-	[[ -n $HP_ORIG ]] && echo "$HP_ORIG" >/proc/sys/vm/nr_hugepages
-	((HP_MOUNTED)) && umount /dev/hugepages && rmdir /dev/hugepages 2>/dev/null
-}
-trap cleanup EXIT
-trap 'say interrupted; exit 130' INT TERM
-
-# ------------------------------------------------------------ machine
-hugepages() {
-	local cur
-	cur=$(cat /proc/sys/vm/nr_hugepages)
-	if ((cur < HUGEPAGES)); then
-		HP_ORIG=$cur
-		echo "$HUGEPAGES" >/proc/sys/vm/nr_hugepages
-	fi
-	if ! grep -qs ' /dev/hugepages hugetlbfs ' /proc/mounts; then
-		mkdir -p /dev/hugepages && mount -t hugetlbfs nodev /dev/hugepages && HP_MOUNTED=1
-	fi
-	(($(awk '/HugePages_Free/ {print $2}' /proc/meminfo) * 2 >= SOCKET_MEM)) ||
-		die "fewer than $((SOCKET_MEM / 2)) free 2 MiB hugepages"
-}
-hugepages
-mkfifo "$WORK/stdin"
-exec 9<>"$WORK/stdin" # testpmd waits on its stdin: a pipe that never delivers
-TSC_MHZ=$(awk -F': ' '/^cpu MHz/ {printf "%.0f", $2; exit}' /proc/cpuinfo)
+bench_init gateway
+TSC_MHZ=$(tsc_mhz)
 PCAPS=$WORK/pcaps
 "$GEN" pcap "$PCAPS" --flows "$(echo $FLOWS 1024 | tr ' ' ',')" --frame-len "$FRAME_LEN" ||
 	die "cannot write the pcap files"
@@ -166,11 +82,6 @@ vdevs() {
 	[[ $1 == decap ]] && IN=${UND%%,*} OUT=${ACC%%,*}
 }
 
-eal() { # eal PREFIX: the EAL arguments every DPDK peer gets
-	PREFIXES+=("$1")
-	echo "-l $HK_CORE,$PMD_CORE --main-lcore $HK_CORE --in-memory --file-prefix $1 -m $SOCKET_MEM --no-pci"
-}
-
 measure() { # measure PREFIX TAG [at-start] [at-end] -> $RES
 	RES=$("$PY" "$HERE/measure.py" --prefix "$1" --in "$IN" --out "$OUT" --warmup "$WARMUP" \
 		--duration "$DURATION" --cpu "$PMD_CORE" ${3:+--at-start "$3"} ${4:+--at-end "$4"} \
@@ -190,67 +101,16 @@ run_testpmd() { # DIR FLOWS TAG
 }
 
 # ------------------------------------------------------------ vtepd
-vtepd_config() { # FILE: the bench gateway on $ACC / $UND, plus a memif port to fill the FDB
-	cat >"$1" <<-EOF
-	{
-	  "gateway": { "name": "bench", "vtep_ip": "$LOCAL_IP" },
-	  "ports": [
-	    { "name": "access0", "role": "access", "device": "$ACC" },
-	    { "name": "fill0", "role": "access",
-	      "device": "net_memif_fill,role=server,socket=$WORK/fill.sock,socket-abstract=no" },
-	    { "name": "underlay0", "role": "underlay", "device": "$UND", "ip": "$LOCAL_IP/24",
-	      "mac": "$LOCAL_MAC", "neighbors": [ { "ip": "$REMOTE_IP", "mac": "$REMOTE_MAC" } ] }
-	  ],
-	  "tenants": [ { "name": "bench", "segments": [
-	    { "name": "traffic", "vni": $VNI, "port": "access0", "vlan": "untagged" },
-	    { "name": "fill", "vni": $((VNI + 1)), "port": "fill0", "vlan": "untagged" } ] } ],
-	  "fdb": [ { "vni": $VNI, "mac": "$DST_MAC", "vtep": "$REMOTE_IP" },
-	           { "vni": $((VNI + 1)), "mac": "$DST_MAC", "vtep": "$REMOTE_IP" } ],
-	  "limits": { "fdb_max": 1048576 },
-	  "dataplane": { "lcores": [ $PMD_CORE ], "nb_mbufs": $NB_MBUFS, "idle_backoff": false },
-	  "control": { "socket": "$WORK/vtepd.sock" },
-	  "telemetry": { "prometheus": false },
-	  "log": { "level": "warning" }
-	}
-	EOF
-}
-
-vtepctl() { "$VTEPCTL" --socket "$WORK/vtepd.sock" --json "$@"; }
-
-fdb_entries() { vtepctl show counters 2>/dev/null | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["fdb"]["entries"])' 2>/dev/null || echo 0; }
-
-# Fill the FDB to FDB_ENTRIES through vtepd's own learning: frames from
-# distinct MACs on the fill port, paced so the control thread keeps up
-# (what it misses is sent again, the learn filter holds 250 ms).
-vtepd_fill() { # TAG FLOWS
-	local want=$FDB_ENTRIES pass n=$((FDB_ENTRIES - $2 - 2)) t0=$SECONDS
-	for ((pass = 1; pass <= 4 && n > 0; pass++)); do
-		(($(fdb_entries) >= want)) && break
-		"$GEN" -l "$HK_CORE" --in-memory --file-prefix "vb_fill_$$" -m 128 --no-pci \
-			--vdev "net_memif_gen,role=client,socket=$WORK/fill.sock,socket-abstract=no" \
-			--log-level=lib.eal:warning -- --learn "$n" --rate "$LEARN_RATE" \
-			>>"$RESULTS/logs/$1.fill.log" 2>&1
-		rm -rf "/var/run/dpdk/vb_fill_$$"
-		sleep 0.3 # the control thread drains the last events
-	done
-	FDB=$(fdb_entries)
-	say "  vtepd FDB: $FDB entries ($((SECONDS - t0)) s to fill)"
-}
-
 run_vtepd() { # DIR FLOWS TAG
 	local p=vb_vtepd_$$ pid
 	vdevs "$1" "$2"
-	vtepd_config "$WORK/gw.json"
+	vtepd_config "$WORK/gw.json" "$ACC" "$UND"
 	cp "$WORK/gw.json" "$RESULTS/logs/$3.json"
 	start "$RESULTS/logs/$3.log" "$VTEPD" $(eal $p) -- --config "$WORK/gw.json"
 	pid=$BG
-	for ((i = 0; i < 300; i++)); do
-		vtepctl version >/dev/null 2>&1 && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
+	vtepd_wait "$pid" || say "  vtepd did not start, see $RESULTS/logs/$3.log"
 	FDB=0
-	((FDB_ENTRIES > 0)) && vtepd_fill "$3" "$2"
+	((FDB_ENTRIES > 0)) && vtepd_fill "$RESULTS/logs/$3.fill.log" "$2"
 	measure $p "$3" "$VTEPCTL --socket $WORK/vtepd.sock --json show counters >$RESULTS/logs/$3.start.json" \
 		"$VTEPCTL --socket $WORK/vtepd.sock --json show counters >$RESULTS/logs/$3.end.json"
 	stop "$pid"
@@ -280,7 +140,6 @@ run_ovs() { # DIR FLOWS TAG
 		other_config:dpdk-socket-mem="$SOCKET_MEM" \
 		other_config:pmd-cpu-mask="$(printf '0x%x' $((1 << PMD_CORE)))" \
 		other_config:dpdk-extra="--in-memory --file-prefix=$p --no-pci"
-	PREFIXES+=("$p")
 	start "$RESULTS/logs/$3.log" taskset -c "$HK_CORE" unshare --net -- "$OVS_VSWITCHD" \
 		"unix:$d/db.sock" --unixctl="$d/ovs-vswitchd.ctl" --no-chdir --log-file="$d/vswitchd.log"
 	vsw=$BG
@@ -343,7 +202,7 @@ verify_vtepd() { # DIR
 	local p=vb_verify_$$ pid n i last=-1 v
 	vdevs "$1" 1024 verify
 	rm -f "$WORK/out.pcap"
-	vtepd_config "$WORK/gw.json"
+	vtepd_config "$WORK/gw.json" "$ACC" "$UND"
 	start "$RESULTS/logs/verify_$1.log" "$VTEPD" $(eal $p) -- --config "$WORK/gw.json"
 	pid=$BG
 	# The one pass is over when the output stops growing.
