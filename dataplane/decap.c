@@ -26,6 +26,8 @@
 struct decap_ctx {
 	uint16_t nb;
 	uint16_t nb_keys;
+	uint32_t last_vni;
+	const struct map_seg *last_seg;
 	struct rte_mbuf *m[DP_BURST_MAX];
 	const struct map_seg *seg[DP_BURST_MAX];
 	rte_be32_t src_ip[DP_BURST_MAX];
@@ -43,8 +45,8 @@ struct decap_run {
 	uint16_t seg;
 	uint16_t vtep; /* MAP_VTEP_NONE: a sender the FDB does not know (yet) */
 	uint32_t pkts;
-	uint64_t bytes;     /* delivered frames */
-	uint64_t in_bytes;  /* inner frames as received (the VTEP's counters) */
+	uint64_t bytes;    /* delivered frames */
+	uint64_t in_bytes; /* inner frames as received (the VTEP's counters) */
 };
 
 static void
@@ -58,15 +60,6 @@ decap_run_flush(struct dp_lcore *lc, const struct decap_run *r)
 		DP_STAT_ADD(lc->vtep_stats[r->vtep].rx_pkts, r->pkts);
 		DP_STAT_ADD(lc->vtep_stats[r->vtep].rx_bytes, r->in_bytes);
 	}
-}
-
-static void
-ul_ctx_of(const struct dp_lcore *lc, struct dp_ul_ctx *c)
-{
-	c->mac = lc->port[lc->ul_port].mac;
-	c->vtep_ip = lc->vtep_ip;
-	c->port_ip = lc->ul_ip;
-	c->udp_port = lc->udp_port;
 }
 
 /* Not VXLAN: the gateway's own ARP / ICMP, or a drop. Out of line: rare. */
@@ -101,7 +94,7 @@ decap_outer_cksum_good(const struct dp_port_fast *pf, const struct rte_mbuf *m)
 /* Pass 1 for one frame: @return true when it goes on. */
 static inline bool
 decap_classify(struct dp_lcore *lc, uint16_t port, const struct dp_ul_ctx *c, struct rte_mbuf *m,
-	       struct decap_ctx *d)
+               struct decap_ctx *d)
 {
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 	const uint8_t *inner;
@@ -111,15 +104,24 @@ decap_classify(struct dp_lcore *lc, uint16_t port, const struct dp_ul_ctx *c, st
 	uint16_t idx;
 
 	dp_ul_classify(p, rte_pktmbuf_data_len(m), c, decap_outer_cksum_good(&lc->port[port], m),
-		       &info);
+	               &info);
 	if (unlikely(info.kind != DP_UL_VXLAN)) {
 		decap_other(lc, port, m, &info);
 		return false;
 	}
-	idx = map_vni_seg(lc->map, info.vni);
-	if (unlikely(idx == MAP_SEG_NONE || (seg = map_seg_get(lc->map, idx)) == NULL)) {
-		dp_drop(lc, m, DP_DROP_VXLAN_UNKNOWN_VNI);
-		return false;
+	/* Packets of a burst mostly share a VNI: its segment is looked up
+	 * once (the pointer stays valid for the whole pass, RCU). */
+	if (likely(info.vni == d->last_vni && d->last_seg != NULL)) {
+		seg = d->last_seg;
+		idx = seg->idx;
+	} else {
+		idx = map_vni_seg(lc->map, info.vni);
+		if (unlikely(idx == MAP_SEG_NONE || (seg = map_seg_get(lc->map, idx)) == NULL)) {
+			dp_drop(lc, m, DP_DROP_VXLAN_UNKNOWN_VNI);
+			return false;
+		}
+		d->last_vni = info.vni;
+		d->last_seg = seg;
 	}
 	inner = p + info.inner_off;
 	if (unlikely(rte_is_multicast_ether_addr((const void *)(inner + 6)))) {
@@ -204,11 +206,12 @@ decap_learn(struct dp_lcore *lc, struct decap_ctx *d, unsigned i)
 	dp_learn_post(lc, d->src[i], dest, d->vtep[i], &ev);
 }
 
-/* Pass 4, delivery: push the segment's tag and queue on its access port.
- * @return 1 when queued, 0 when dropped. */
+/* Pass 4, delivery: push the segment's tag and queue on its access port
+ * through @p txc (moved to that port if it was on another, with room for
+ * the @p left frames of the burst). @return 1 when queued, 0 when dropped. */
 static inline unsigned
 decap_deliver(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m, uint16_t vtep,
-	      struct decap_run *run)
+              struct decap_run *run, struct dp_txc *txc, unsigned left)
 {
 	uint32_t in_len = rte_pktmbuf_pkt_len(m), len = in_len;
 
@@ -235,7 +238,12 @@ decap_deliver(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m
 	run->pkts++;
 	run->bytes += len;
 	run->in_bytes += in_len;
-	dp_tx_enqueue(lc, seg->port, m);
+	if (unlikely(txc->port != seg->port)) {
+		if (txc->b != NULL)
+			dp_txc_close(txc);
+		dp_txc_open(lc, txc, seg->port, left);
+	}
+	dp_txc_put(txc, m);
 	return 1;
 }
 
@@ -243,19 +251,19 @@ void
 dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb)
 {
 	struct decap_run run = {.seg = MAP_SEG_NONE, .vtep = MAP_VTEP_NONE};
+	struct dp_txc txc = {.b = NULL, .port = UINT16_MAX};
 	struct decap_ctx d;
-	struct dp_ul_ctx c;
 	unsigned nb_out = 0;
 	uint16_t i;
 
-	ul_ctx_of(lc, &c);
 	d.nb = 0;
+	d.last_seg = NULL;
 	for (i = 0; i < nb && i < DP_PREFETCH; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < nb; i++) {
 		if (i + DP_PREFETCH < nb)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_PREFETCH], void *));
-		decap_classify(lc, port, &c, pkts[i], &d);
+		decap_classify(lc, port, &lc->ul_ctx, pkts[i], &d);
 	}
 	if (d.nb == 0)
 		return;
@@ -266,8 +274,10 @@ dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, ui
 	for (i = 0; i < d.nb; i++) {
 		if (d.ref[i] != DECAP_NO_KEY)
 			decap_learn(lc, &d, i);
-		nb_out += decap_deliver(lc, d.seg[i], d.m[i], d.vtep[i], &run);
+		nb_out += decap_deliver(lc, d.seg[i], d.m[i], d.vtep[i], &run, &txc, d.nb - i);
 	}
+	if (txc.b != NULL)
+		dp_txc_close(&txc);
 	decap_run_flush(lc, &run);
 	DP_STAT_ADD(lc->stats.decap_pkts, nb_out);
 }

@@ -95,6 +95,8 @@ lcore_create(struct dp *dp, unsigned idx)
 						   (port->conf.role == DP_PORT_ACCESS ? 4 : 0));
 	}
 	lc->nb_rxq = dp->nb_ports;
+	dp_ul_ctx_init(&lc->ul_ctx, &lc->port[lc->ul_port].mac, lc->vtep_ip, lc->ul_ip,
+		       lc->udp_port);
 	lc->seg_stats = rte_zmalloc_socket("dp_seg_stats", sizeof(*lc->seg_stats) * lc->segments_max,
 					   RTE_CACHE_LINE_SIZE, sock);
 	lc->vtep_stats = rte_zmalloc_socket("dp_vtep_stats", sizeof(*lc->vtep_stats) * lc->vteps_max,

@@ -157,6 +157,7 @@ struct dp_lcore {
 	rte_be32_t ul_ip;             /* underlay port address */
 	rte_be16_t udp_port;          /* VXLAN port, network order */
 	uint16_t ul_ip_mtu;           /* underlay IP MTU */
+	struct dp_ul_ctx ul_ctx;      /* underlay classification (pkt.h) */
 	uint64_t tsc_hz;
 	uint64_t lf_hold_tsc;        /* learn filter hold time */
 	uint64_t lf_hold;             /* the same in learn-filter time units */
@@ -328,6 +329,41 @@ dp_tx_enqueue(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m)
 	b->pkts[b->nb++] = m;
 }
 
+/*
+ * A cursor on one port's tx buffer for the main path of a burst: opened
+ * with room for every packet still to come, so queueing one is a store
+ * and an increment, with no check and no write back to the lcore context
+ * per packet. Anything else that queues on the port (dp_tx_enqueue(),
+ * the flood path) must come between dp_txc_close() and a new open.
+ */
+struct dp_txc {
+	struct dp_txb *b;
+	uint16_t nb;
+	uint16_t port;
+};
+
+static inline void
+dp_txc_open(struct dp_lcore *lc, struct dp_txc *c, uint16_t port, unsigned need)
+{
+	if (unlikely(lc->tx[port].nb + need > DP_TXB_MAX))
+		dp_tx_flush(lc, port);
+	c->b = &lc->tx[port];
+	c->nb = c->b->nb;
+	c->port = port;
+}
+
+static inline void
+dp_txc_put(struct dp_txc *c, struct rte_mbuf *m)
+{
+	c->b->pkts[c->nb++] = m;
+}
+
+static inline void
+dp_txc_close(struct dp_txc *c)
+{
+	c->b->nb = c->nb;
+}
+
 /* rte_pktmbuf_prepend() for a caller that knows the headroom is there
  * (it just removed at least @p len bytes of headers). */
 static inline uint8_t *
@@ -351,11 +387,7 @@ dp_drop(struct dp_lcore *lc, struct rte_mbuf *m, enum dp_drop reason)
 void dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb);
 void dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb);
 void dp_flood(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m);
-/* Prepend and fill the outer header towards @p t, set the tx offload
- * flags. @return 0, or -1 when the mbuf lacks headroom (left as it was). */
-int dp_encap_hdr(const struct dp_lcore *lc, const struct map_seg *seg,
-		 const struct map_vtep_tmpl *t, struct rte_mbuf *m, rte_be16_t sport);
-/* dp_encap_hdr(), count, and queue for transmission (or drop). */
+/* Encapsulate towards @p t, count, and queue for transmission (or drop). */
 void dp_encap_one(struct dp_lcore *lc, const struct map_seg *seg,
 		  const struct map_vtep_tmpl *t, struct rte_mbuf *m, uint16_t sport);
 void dp_arp_input(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m);

@@ -25,6 +25,8 @@
 struct encap_ctx {
 	uint16_t nb;
 	uint16_t nb_keys;
+	uint16_t last_vid;
+	const struct map_seg *last_seg;
 	struct rte_mbuf *m[DP_BURST_MAX];
 	const struct map_seg *seg[DP_BURST_MAX];
 	uint16_t vid[DP_BURST_MAX];
@@ -96,10 +98,19 @@ encap_classify(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, struct en
 		 * the tag out of the frame and left it in the mbuf. */
 		vid = m->vlan_tci & 0xfff;
 	}
-	idx = map_access_seg(lc->map, port, vid);
-	if (unlikely(idx == MAP_SEG_NONE || (seg = map_seg_get(lc->map, idx)) == NULL)) {
-		dp_drop(lc, m, DP_DROP_ACC_NO_SEGMENT);
-		return false;
+	/* Frames of a burst mostly share a VLAN: its segment is looked up
+	 * once (the pointer stays valid for the whole pass, RCU). */
+	if (likely(vid == e->last_vid && e->last_seg != NULL)) {
+		seg = e->last_seg;
+		idx = seg->idx;
+	} else {
+		idx = map_access_seg(lc->map, port, vid);
+		if (unlikely(idx == MAP_SEG_NONE || (seg = map_seg_get(lc->map, idx)) == NULL)) {
+			dp_drop(lc, m, DP_DROP_ACC_NO_SEGMENT);
+			return false;
+		}
+		e->last_vid = vid;
+		e->last_seg = seg;
 	}
 	if (unlikely(rte_is_multicast_ether_addr((const void *)(p + 6)))) {
 		dp_drop(lc, m, DP_DROP_ACC_SRC_GROUP);
@@ -135,7 +146,7 @@ encap_keys(const struct dp_lcore *lc, uint16_t port, struct encap_ctx *e)
 		else
 			e->dst_ref[i] = e->dst_ref[i - 1];
 		if (likely(dp_lf_lookup(lc, e->lf[i], e->src[i],
-					encap_learn_dest(port, e->vid[i])) != 0))
+		                        encap_learn_dest(port, e->vid[i])) != 0))
 			e->src_ref[i] = ENCAP_NO_KEY;
 		else if (i > 0 && e->src[i] == e->src[i - 1] && e->src_ref[i - 1] != ENCAP_NO_KEY)
 			e->src_ref[i] = e->src_ref[i - 1];
@@ -184,9 +195,11 @@ encap_untag(struct rte_mbuf *m)
 	}
 }
 
-int
-dp_encap_hdr(const struct dp_lcore *lc, const struct map_seg *seg, const struct map_vtep_tmpl *t,
-	     struct rte_mbuf *m, rte_be16_t sport)
+/* Prepend and fill the outer header towards @p t, set the tx offload
+ * flags. @return 0, or -1 when the mbuf lacks headroom (left as it was). */
+static inline int
+encap_hdr(const struct dp_lcore *lc, const struct map_seg *seg, const struct map_vtep_tmpl *t,
+          struct rte_mbuf *m, rte_be16_t sport)
 {
 	uint32_t len = rte_pktmbuf_pkt_len(m);
 	bool offload = lc->port[t->port].tx_ip_cksum;
@@ -213,12 +226,12 @@ dp_encap_hdr(const struct dp_lcore *lc, const struct map_seg *seg, const struct 
 
 void
 dp_encap_one(struct dp_lcore *lc, const struct map_seg *seg, const struct map_vtep_tmpl *t,
-	     struct rte_mbuf *m, uint16_t sport)
+             struct rte_mbuf *m, uint16_t sport)
 {
-	struct encap_run r = {.seg = seg->idx, .vtep = t->vtep, .pkts = 1,
-			      .bytes = rte_pktmbuf_pkt_len(m)};
+	struct encap_run r = {
+	        .seg = seg->idx, .vtep = t->vtep, .pkts = 1, .bytes = rte_pktmbuf_pkt_len(m)};
 
-	if (unlikely(dp_encap_hdr(lc, seg, t, m, sport) < 0)) {
+	if (unlikely(encap_hdr(lc, seg, t, m, sport) < 0)) {
 		dp_drop(lc, m, DP_DROP_NO_MBUF);
 		return;
 	}
@@ -226,13 +239,13 @@ dp_encap_one(struct dp_lcore *lc, const struct map_seg *seg, const struct map_vt
 	dp_tx_enqueue(lc, t->port, m);
 }
 
-/* Pass 4 for a frame with a remote destination (VTEP @p t).
+/* Pass 4 for a frame with a remote destination (VTEP @p t), queued
+ * through @p txc (the underlay: every template sends there).
  * @return 1 if sent. */
 static inline unsigned
 encap_unicast(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m,
-	      const struct map_vtep_tmpl *t, struct encap_run *run)
+              const struct map_vtep_tmpl *t, struct encap_run *run, struct dp_txc *txc)
 {
-	const uint8_t *p;
 	uint32_t len;
 	uint32_t h;
 
@@ -248,22 +261,22 @@ encap_unicast(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m
 		DP_STAT_ADD(lc->seg_stats[seg->idx].drops, 1);
 		return 0;
 	}
-	p = rte_pktmbuf_mtod(m, const uint8_t *);
-	h = (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH) ? m->hash.rss
-						    : dp_flow_hash(p, rte_pktmbuf_data_len(m));
-	if (unlikely(dp_encap_hdr(lc, seg, t, m, dp_udp_sport(h)) < 0)) {
+	h = (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH)
+	            ? m->hash.rss
+	            : dp_flow_hash(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m));
+	if (unlikely(encap_hdr(lc, seg, t, m, dp_udp_sport(h)) < 0)) {
 		dp_drop(lc, m, DP_DROP_NO_MBUF);
 		return 0;
 	}
 	encap_run_add(lc, run, seg->idx, t->vtep, len);
-	dp_tx_enqueue(lc, t->port, m);
+	dp_txc_put(txc, m);
 	return 1;
 }
 
 /* Pass 4 for a frame whose destination is not a remote VTEP. */
 static VTEP_NOINLINE void
 encap_other(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m, bool hit,
-	    uint64_t v)
+            uint64_t v)
 {
 	/* Group MACs are never in the FDB (neither learned nor accepted
 	 * from config or managers), so they miss and flood. */
@@ -282,10 +295,12 @@ dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint
 	const struct map_vtep_tmpl *t = NULL;
 	uint16_t t_idx = MAP_VTEP_NONE;
 	struct encap_ctx e;
+	struct dp_txc txc;
 	unsigned nb_out = 0;
 	uint16_t i;
 
 	e.nb = 0;
+	e.last_seg = NULL;
 	for (i = 0; i < nb && i < DP_PREFETCH; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < nb; i++) {
@@ -297,6 +312,7 @@ dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint
 		return;
 	encap_keys(lc, port, &e);
 	map_fdb_lookup_bulk(lc->map, e.keys, e.nb_keys, &e.hits, e.vals);
+	dp_txc_open(lc, &txc, lc->ul_port, e.nb);
 	for (i = 0; i < e.nb; i++) {
 		unsigned k = e.dst_ref[i];
 		uint64_t v = e.vals[k];
@@ -310,11 +326,15 @@ dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint
 				t_idx = map_fdb_val_vtep(v);
 				t = map_vtep_tmpl(lc->map, t_idx);
 			}
-			nb_out += encap_unicast(lc, e.seg[i], e.m[i], t, &run);
+			nb_out += encap_unicast(lc, e.seg[i], e.m[i], t, &run, &txc);
 		} else {
+			/* The flood path queues on the underlay itself. */
+			dp_txc_close(&txc);
 			encap_other(lc, e.seg[i], e.m[i], hit, v);
+			dp_txc_open(lc, &txc, lc->ul_port, e.nb - i);
 		}
 	}
+	dp_txc_close(&txc);
 	encap_run_flush(lc, &run);
 	DP_STAT_ADD(lc->stats.encap_pkts, nb_out);
 }

@@ -23,10 +23,8 @@ setup(void **state)
 	static const uint8_t mac[6] = T_OUR_MAC;
 
 	(void)state;
-	memcpy(&ctx.mac, mac, 6);
-	ctx.vtep_ip = rte_cpu_to_be_32(T_OUR_IP);
-	ctx.port_ip = rte_cpu_to_be_32(T_OUR_IP);
-	ctx.udp_port = rte_cpu_to_be_16(T_VXLAN_PORT);
+	dp_ul_ctx_init(&ctx, (const struct rte_ether_addr *)mac, rte_cpu_to_be_32(T_OUR_IP),
+		       rte_cpu_to_be_32(T_OUR_IP), rte_cpu_to_be_16(T_VXLAN_PORT));
 	return 0;
 }
 
