@@ -82,10 +82,10 @@ vdevs() {
 	[[ $1 == decap ]] && IN=${UND%%,*} OUT=${ACC%%,*}
 }
 
-measure() { # measure PREFIX TAG [at-start] [at-end] -> $RES
+measure() { # measure PREFIX TAG PID [at-start] [at-end] -> $RES
 	RES=$("$PY" "$HERE/measure.py" --prefix "$1" --in "$IN" --out "$OUT" --warmup "$WARMUP" \
-		--duration "$DURATION" --cpu "$PMD_CORE" ${3:+--at-start "$3"} ${4:+--at-end "$4"} \
-		2>>"$RESULTS/logs/$2.measure.log")
+		--duration "$DURATION" --cpu "$PMD_CORE" --pid "$3" ${4:+--at-start "$4"} \
+		${5:+--at-end "$5"} 2>>"$RESULTS/logs/$2.measure.log")
 }
 
 # ------------------------------------------------------------ testpmd
@@ -95,7 +95,7 @@ run_testpmd() { # DIR FLOWS TAG
 	start "$RESULTS/logs/$3.log" dpdk-testpmd $(eal $p) --vdev "$ACC" --vdev "$UND" -- \
 		--nb-cores=1 --forward-mode=io --no-flush-rx --total-num-mbufs="$NB_MBUFS"
 	local pid=$BG
-	measure $p "$3"
+	measure $p "$3" "$pid"
 	stop "$pid"
 	rm -rf "/var/run/dpdk/$p"
 }
@@ -111,7 +111,7 @@ run_vtepd() { # DIR FLOWS TAG
 	vtepd_wait "$pid" || say "  vtepd did not start, see $RESULTS/logs/$3.log"
 	FDB=0
 	((FDB_ENTRIES > 0)) && vtepd_fill "$RESULTS/logs/$3.fill.log" "$2"
-	measure $p "$3" "$VTEPCTL --socket $WORK/vtepd.sock --json show counters >$RESULTS/logs/$3.start.json" \
+	measure $p "$3" "$pid" "$VTEPCTL --socket $WORK/vtepd.sock --json show counters >$RESULTS/logs/$3.start.json" \
 		"$VTEPCTL --socket $WORK/vtepd.sock --json show counters >$RESULTS/logs/$3.end.json"
 	stop "$pid"
 	rm -rf "/var/run/dpdk/$p"
@@ -180,7 +180,7 @@ run_ovs() { # DIR FLOWS TAG
 		$V add-port br-phy underlay -- set interface underlay type=dpdk ofport_request=1 \
 			"options:dpdk-devargs=$UND"
 	fi
-	measure $p "$3" "$A dpif-netdev/pmd-stats-clear >/dev/null" \
+	measure $p "$3" "$vsw" "$A dpif-netdev/pmd-stats-clear >/dev/null" \
 		"$A dpif-netdev/pmd-stats-show >$RESULTS/logs/$3.pmd-stats.txt 2>&1;
 		 $A dpctl/dump-flows -m >$RESULTS/logs/$3.dp-flows.txt 2>&1"
 	# What OVS really did: its datapath flow must push (pop) the tunnel.
@@ -188,8 +188,8 @@ run_ovs() { # DIR FLOWS TAG
 		local want='tnl_push(tnl_port(' got
 		[[ $1 == decap ]] && want='tnl_pop('
 		got=$(grep -o "${want}[^)]*)" "$RESULTS/logs/$3.dp-flows.txt" | head -1)
-		printf 'ovs\t%s\t%s\n' "$1" "${got:+PASS datapath flow $got}${got:-FAIL no $want datapath flow}" \
-			>>"$RESULTS/verify.tsv"
+		if [[ -n $got ]]; then got="PASS datapath flow $got..."; else got="FAIL no $want datapath flow"; fi
+		printf 'ovs\t%s\t%s\n' "$1" "$got" >>"$RESULTS/verify.tsv"
 	fi
 	stop "$vsw"
 	stop "$db" 5
@@ -236,7 +236,7 @@ if ((VERIFY)) && [[ " $PEERS " == *" vtepd "* ]]; then
 fi
 
 RAW=$RESULTS/raw.tsv
-printf 'rep\tdir\tflows\tpeer\tout_pps\tin_pps\tloss_pct\tbusy_pct\tsteal_pct\tfdb\n' >"$RAW"
+printf 'rep\tdir\tflows\tpeer\tout_pps\tin_pps\tloss_pct\tbusy_pct\tsteal_pct\tfdb\tshare_pct\n' >"$RAW"
 for ((rep = 1; rep <= REPEAT; rep++)); do
 	for dir in $DIRS; do
 		for flows in $FLOWS; do
@@ -246,10 +246,11 @@ for ((rep = 1; rep <= REPEAT; rep++)); do
 				"run_$peer" "$dir" "$flows" "$tag"
 				declare -A r=()
 				for kv in $RES; do r[${kv%%=*}]=${kv#*=}; done
-				say "rep $rep $dir $flows flows $peer: $(awk -v p="${r[out_pps]:-0}" 'BEGIN {printf "%.2f", p / 1e6}') Mpps${FDB:+ (fdb $FDB)} busy ${r[cpu_busy_pct]:-?}% steal ${r[cpu_steal_pct]:-?}%"
-				printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rep" "$dir" "$flows" "$peer" \
+				say "rep $rep $dir $flows flows $peer: $(awk -v p="${r[out_pps]:-0}" 'BEGIN {printf "%.2f", p / 1e6}') Mpps${FDB:+ (fdb $FDB)}, got ${r[cpu_share_pct]:-?}% of a core, steal ${r[cpu_steal_pct]:-?}%"
+				printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rep" "$dir" "$flows" "$peer" \
 					"${r[out_pps]:-0}" "${r[in_pps]:-0}" "${r[loss_pct]:-NA}" \
-					"${r[cpu_busy_pct]:-NA}" "${r[cpu_steal_pct]:-NA}" "${FDB:-}" >>"$RAW"
+					"${r[cpu_busy_pct]:-NA}" "${r[cpu_steal_pct]:-NA}" "${FDB:-}" \
+					"${r[cpu_share_pct]:-NA}" >>"$RAW"
 				unset r
 			done
 		done

@@ -13,10 +13,13 @@ Waits until the ports named DEV exist and DEV --out has sent --min-out
 packets, lets --warmup seconds pass, then reads /ethdev/stats of both at
 the start and at the end of a --duration window. Prints one line:
   in_pps out_pps loss_pct window_s in_pkts out_pkts in_missed in_nombuf
-  out_errors [cpu_busy_pct cpu_steal_pct]
+  out_errors [cpu_busy_pct cpu_steal_pct] [cpu_share_pct]
 out_pps - what the application put on its output port - is the figure.
 The CPU figures (with --cpu) come from /proc/stat for that CPU over the
-window: on a VM, steal is time the hypervisor gave to someone else.
+window: on a VM, steal is time the hypervisor gave to someone else. With
+--pid, cpu_share_pct is the CPU time the peer's process got over the
+window: a polling peer gets 100% of its core unless another process runs
+there too.
 Exit status 2 when the application never forwards.
 """
 import argparse
@@ -81,6 +84,16 @@ def cpu_sample(cpu):
     return None
 
 
+def proc_jiffies(pid):
+    """utime + stime of every thread of a process, in clock ticks."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            v = f.read().rsplit(")", 1)[1].split()
+        return int(v[11]) + int(v[12])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--prefix", required=True)
@@ -91,6 +104,7 @@ def main():
     ap.add_argument("--timeout", type=float, default=90)
     ap.add_argument("--min-out", type=int, default=100000)
     ap.add_argument("--cpu", type=int)
+    ap.add_argument("--pid", type=int, help="the peer: report the CPU time it got (cpu_share_pct)")
     ap.add_argument("--at-start", help="shell command run as the window opens")
     ap.add_argument("--at-end", help="shell command run as the window closes")
     a = ap.parse_args()
@@ -116,12 +130,14 @@ def main():
     if a.at_start:
         subprocess.run(a.at_start, shell=True, check=False)
     c0 = cpu_sample(a.cpu) if a.cpu is not None else None
+    j0 = proc_jiffies(a.pid) if a.pid else None
     t0 = time.monotonic()
     i0, o0 = tel.stats(p_in), tel.stats(p_out)
     time.sleep(a.duration)
     i1, o1 = tel.stats(p_in), tel.stats(p_out)
     t1 = time.monotonic()
     c1 = cpu_sample(a.cpu) if a.cpu is not None else None
+    j1 = proc_jiffies(a.pid) if a.pid else None
     if a.at_end:
         subprocess.run(a.at_end, shell=True, check=False)
 
@@ -143,6 +159,10 @@ def main():
         dt = c1[2] - c0[2]
         out["cpu_busy_pct"] = "%.1f" % (100.0 * (c1[0] - c0[0]) / dt)
         out["cpu_steal_pct"] = "%.1f" % (100.0 * (c1[1] - c0[1]) / dt)
+    if j0 is not None and j1 is not None:
+        # The forwarding thread polls all the time: below 100% of a core,
+        # something else ran on it during the window (this VM is shared).
+        out["cpu_share_pct"] = "%.1f" % (100.0 * (j1 - j0) / os.sysconf("SC_CLK_TCK") / win)
     print(" ".join("%s=%s" % kv for kv in out.items()))
     return 0
 

@@ -20,12 +20,14 @@ def main():
     raw, mhz, verify, have_ovs = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4] == "1"
     runs = collections.defaultdict(list)
     fdb = collections.defaultdict(list)
-    steal = []
+    steal, share = [], collections.defaultdict(list)
     with open(raw) as f:
         next(f)
         for line in f:
-            rep, d, flows, peer, out_pps, _in, _loss, _busy, st, entries = \
+            rep, d, flows, peer, out_pps, _in, _loss, _busy, st, entries, sh = \
                 line.rstrip("\n").split("\t")
+            if sh not in ("", "NA"):
+                share[(d, int(flows), peer)].append(float(sh))
             runs[(d, int(flows), peer)].append(float(out_pps))
             if entries:
                 fdb[(d, int(flows), peer)].append(int(entries))
@@ -40,8 +42,8 @@ def main():
     for k in runs:
         if k[2] not in peers:
             peers.append(k[2])
-    head = "%-5s %6s  %-8s %8s  %-13s %8s %7s %7s %8s" % (
-        "dir", "flows", "peer", "Mpps", "min..max", "cyc/pkt", "vs io", "vs ovs", "fdb")
+    head = "%-5s %6s  %-8s %8s  %-13s %8s %7s %7s %8s %6s" % (
+        "dir", "flows", "peer", "Mpps", "min..max", "cyc/pkt", "vs io", "vs ovs", "fdb", "core%")
     print(head)
     print("-" * len(head))
     for d in ("encap", "decap"):
@@ -52,16 +54,19 @@ def main():
                 if not v:
                     continue
                 m = med((d, fl, peer)) or 0
-                print("%-5s %6d  %-8s %8.2f  %-13s %8s %7s %7s %8s" % (
+                print("%-5s %6d  %-8s %8.2f  %-13s %8s %7s %7s %8s %6s" % (
                     d, fl, peer, m / 1e6, "%.2f..%.2f" % (min(v) / 1e6, max(v) / 1e6),
                     "%.1f" % (mhz * 1e6 / m) if m else "-",
                     "%.3f" % (m / io) if io and m else "-",
                     "%.2f" % (m / ovs) if ovs and m else "-",
-                    min(fdb[(d, fl, peer)]) if fdb.get((d, fl, peer)) else ""))
+                    min(fdb[(d, fl, peer)]) if fdb.get((d, fl, peer)) else "",
+                    "%.0f" % min(share[(d, fl, peer)]) if share.get((d, fl, peer)) else "-"))
             print()
     print("Mpps: median over the runs of what the peer put on its output vdev, one forwarding")
     print("core; cyc/pkt = TSC (%.0f MHz) / median rate; vs io, vs ovs: ratio of medians to" % mhz)
-    print("testpmd io forwarding and to OVS on the same input; fdb: vtepd's table size.")
+    print("testpmd io forwarding and to OVS on the same input; fdb: vtepd's table size;")
+    print("core%: the least CPU time a peer's process got in a window, in % of a core (a")
+    print("polling peer gets 100 unless another process shared its core: this VM is shared).")
     if steal:
         print("forwarding core steal time (VM): median %.1f%%, max %.1f%%" %
               (statistics.median(steal), max(steal)))
