@@ -2,16 +2,18 @@
 /*
  * decap.c - underlay receive: validate, decapsulate, learn, deliver.
  *
- * One burst is handled in four passes (VPP / l3fwd style):
+ * One burst is handled in three passes (VPP / l3fwd style):
  *  1. classify every frame (pkt.h; prefetching DP_PREFETCH frames ahead),
  *     map the VNI to its segment, strip the outer headers, build the FDB
  *     key of the inner source and prefetch its learn-filter set;
- *  2. the learn filter vouches for most sources (dp_private.h); the rest
- *     are collected for the FDB;
- *  3. one bulk FDB lookup for those;
- *  4. learn (post an event when the inner source is new, moved or due a
- *     refresh), push the segment's VLAN tag and queue the frame on the
- *     segment's access port.
+ *  2. deliver: push the segment's VLAN tag and queue the frame on the
+ *     segment's access port (forwarding needs no table: a segment has one
+ *     access attachment);
+ *  3. learn: the learn filter vouches for most sources (dp_private.h);
+ *     the others take one bulk FDB lookup, and an event goes to control
+ *     when a source is new, moved or due a refresh. Last, so the filter
+ *     sets prefetched in pass 1 have the delivery work to arrive, and on
+ *     keys and addresses only: the frames may be gone.
  * ARP and ICMP to the gateway's own addresses leave in pass 1 for arp.c.
  * Per-segment and per-VTEP counters are added once per run of frames.
  */
@@ -20,12 +22,9 @@
 
 #include "dp_private.h"
 
-#define DECAP_NO_KEY 0xff
-
 /* Per-burst scratch of the frames that survived pass 1. */
 struct decap_ctx {
 	uint16_t nb;
-	uint16_t nb_keys;
 	uint32_t last_vni;
 	const struct map_seg *last_seg;
 	struct rte_mbuf *m[DP_BURST_MAX];
@@ -33,20 +32,17 @@ struct decap_ctx {
 	rte_be32_t src_ip[DP_BURST_MAX];
 	uint64_t src[DP_BURST_MAX];
 	struct dp_lf_set *lf[DP_BURST_MAX];
-	uint16_t vtep[DP_BURST_MAX]; /* the sender, when the learn filter knew it */
-	uint8_t ref[DP_BURST_MAX];   /* index of the source's key, or DECAP_NO_KEY */
+	uint32_t len[DP_BURST_MAX]; /* inner frame as received (the sender's counters) */
 	uint64_t keys[DP_BURST_MAX];
 	uint64_t vals[DP_BURST_MAX];
 	uint64_t hits;
 };
 
-/* Counters of a run of frames from one VTEP into one segment. */
+/* Counters of a run of frames delivered into one segment. */
 struct decap_run {
 	uint16_t seg;
-	uint16_t vtep; /* MAP_VTEP_NONE: a sender the FDB does not know (yet) */
 	uint32_t pkts;
-	uint64_t bytes;    /* delivered frames */
-	uint64_t in_bytes; /* inner frames as received (the VTEP's counters) */
+	uint64_t bytes; /* delivered frames */
 };
 
 static void
@@ -56,10 +52,33 @@ decap_run_flush(struct dp_lcore *lc, const struct decap_run *r)
 		return;
 	DP_STAT_ADD(lc->seg_stats[r->seg].decap_pkts, r->pkts);
 	DP_STAT_ADD(lc->seg_stats[r->seg].decap_bytes, r->bytes);
-	if (r->vtep != MAP_VTEP_NONE) {
-		DP_STAT_ADD(lc->vtep_stats[r->vtep].rx_pkts, r->pkts);
-		DP_STAT_ADD(lc->vtep_stats[r->vtep].rx_bytes, r->in_bytes);
+}
+
+/* Counters of a run of frames received from one VTEP. */
+struct decap_vrun {
+	uint16_t vtep;
+	uint32_t pkts;
+	uint64_t bytes; /* inner frames as received */
+};
+
+static void
+decap_vrun_flush(struct dp_lcore *lc, const struct decap_vrun *r)
+{
+	if (r->pkts == 0 || r->vtep == MAP_VTEP_NONE)
+		return;
+	DP_STAT_ADD(lc->vtep_stats[r->vtep].rx_pkts, r->pkts);
+	DP_STAT_ADD(lc->vtep_stats[r->vtep].rx_bytes, r->bytes);
+}
+
+static inline void
+decap_vrun_add(struct dp_lcore *lc, struct decap_vrun *r, uint16_t vtep, uint32_t len)
+{
+	if (unlikely(r->vtep != vtep)) {
+		decap_vrun_flush(lc, r);
+		*r = (struct decap_vrun){.vtep = vtep};
 	}
+	r->pkts++;
+	r->bytes += len;
 }
 
 /* Not VXLAN: the gateway's own ARP / ICMP, or a drop. Out of line: rare. */
@@ -141,6 +160,7 @@ decap_classify(struct dp_lcore *lc, uint16_t port, const struct dp_ul_ctx *c, st
 	d->m[n] = m;
 	d->seg[n] = seg;
 	d->src_ip[n] = info.src_ip;
+	d->len[n] = rte_pktmbuf_pkt_len(m);
 	d->src[n] = dp_fdb_key(idx, inner + 6);
 	d->lf[n] = dp_lf_set_of(lc, d->src[n]);
 	rte_prefetch0(d->lf[n]);
@@ -154,46 +174,25 @@ decap_learn_dest(rte_be32_t src_ip)
 	return (uint64_t)1 << 32 | src_ip;
 }
 
-/* Pass 2: the sources the FDB must answer. */
-static inline void
-decap_keys(const struct dp_lcore *lc, struct decap_ctx *d)
+/* Pass 3, learning from the FDB's answer (@p hit, @p v) for a source the
+ * filter did not vouch for: is it where the FDB says? @return the
+ * sender's VTEP index when the FDB knows it, else MAP_VTEP_NONE. */
+static uint16_t
+decap_learn(struct dp_lcore *lc, const struct decap_ctx *d, unsigned i, bool hit, uint64_t v)
 {
-	unsigned nk = 0;
-
-	for (unsigned i = 0; i < d->nb; i++) {
-		uint64_t w = dp_lf_lookup(lc, d->lf[i], d->src[i], decap_learn_dest(d->src_ip[i]));
-
-		if (likely(w != 0)) {
-			d->ref[i] = DECAP_NO_KEY;
-			d->vtep[i] = (uint16_t)(w >> DP_LF_VTEP_SHIFT);
-		} else if (i > 0 && d->src[i] == d->src[i - 1] && d->ref[i - 1] != DECAP_NO_KEY) {
-			d->ref[i] = d->ref[i - 1];
-		} else {
-			d->ref[i] = (uint8_t)nk;
-			d->keys[nk++] = d->src[i];
-		}
-	}
-	d->nb_keys = (uint16_t)nk;
-}
-
-/* Pass 4, learning from the FDB's answer: is the inner source where the
- * FDB says? Sets d->vtep[i] to the sender's index when the FDB knows it. */
-static void
-decap_learn(struct dp_lcore *lc, struct decap_ctx *d, unsigned i)
-{
-	unsigned k = d->ref[i];
-	uint64_t v = d->vals[k], dest = decap_learn_dest(d->src_ip[i]);
+	uint64_t dest = decap_learn_dest(d->src_ip[i]);
+	union map_fdb_key k = {.u64 = d->src[i]};
 	const struct map_vtep_tmpl *t;
+	uint16_t vtep = MAP_VTEP_NONE;
 	struct dp_event ev;
 
-	d->vtep[i] = MAP_VTEP_NONE;
-	if (((d->hits >> k) & 1) && map_fdb_val_type(v) == MAP_FDB_REMOTE) {
+	if (hit && map_fdb_val_type(v) == MAP_FDB_REMOTE) {
 		t = map_vtep_tmpl(lc->map, map_fdb_val_vtep(v));
 		if (t != NULL && t->dst_ip == d->src_ip[i]) {
-			d->vtep[i] = t->vtep;
+			vtep = t->vtep;
 			if (lc->now_s - map_fdb_val_seen(v) < d->seg[i]->refresh_s) {
-				dp_lf_record(lc, d->src[i], dest, t->vtep);
-				return;
+				dp_lf_record(lc, d->src[i], dest, vtep);
+				return vtep;
 			}
 		}
 	}
@@ -201,19 +200,57 @@ decap_learn(struct dp_lcore *lc, struct decap_ctx *d, unsigned i)
 	ev.type = DP_EV_LEARN;
 	ev.remote = 1;
 	ev.seg = d->seg[i]->idx;
-	memcpy(ev.mac, rte_pktmbuf_mtod(d->m[i], uint8_t *) + 6, 6);
+	memcpy(ev.mac, k.mac, 6);
 	ev.ip = d->src_ip[i];
-	dp_learn_post(lc, d->src[i], dest, d->vtep[i], &ev);
+	dp_learn_post(lc, d->src[i], dest, vtep, &ev);
+	return vtep;
 }
 
-/* Pass 4, delivery: push the segment's tag and queue on its access port
+/* Pass 3: learn the inner sources of the burst, count per sender. */
+static void
+decap_learn_burst(struct dp_lcore *lc, struct decap_ctx *d)
+{
+	uint8_t idx[DP_BURST_MAX], ref[DP_BURST_MAX];
+	struct decap_vrun run = {.vtep = MAP_VTEP_NONE};
+	unsigned n = 0, nk = 0;
+
+	for (unsigned i = 0; i < d->nb; i++) {
+		uint64_t w = dp_lf_lookup(lc, d->lf[i], d->src[i], decap_learn_dest(d->src_ip[i]));
+
+		if (likely(w != 0)) {
+			decap_vrun_add(lc, &run, (uint16_t)(w >> DP_LF_VTEP_SHIFT), d->len[i]);
+			continue;
+		}
+		/* A train from one unverified source is looked up once. */
+		if (n > 0 && d->src[i] == d->src[idx[n - 1]]) {
+			ref[n] = ref[n - 1];
+		} else {
+			ref[n] = (uint8_t)nk;
+			d->keys[nk++] = d->src[i];
+		}
+		idx[n++] = (uint8_t)i;
+	}
+	if (n != 0) {
+		map_fdb_lookup_bulk(lc->map, d->keys, nk, &d->hits, d->vals);
+		for (unsigned j = 0; j < n; j++) {
+			unsigned i = idx[j];
+			uint16_t vtep =
+			        decap_learn(lc, d, i, (d->hits >> ref[j]) & 1, d->vals[ref[j]]);
+
+			decap_vrun_add(lc, &run, vtep, d->len[i]);
+		}
+	}
+	decap_vrun_flush(lc, &run);
+}
+
+/* Pass 2, delivery: push the segment's tag and queue on its access port
  * through @p txc (moved to that port if it was on another, with room for
  * the @p left frames of the burst). @return 1 when queued, 0 when dropped. */
 static inline unsigned
-decap_deliver(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m, uint16_t vtep,
+decap_deliver(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m,
               struct decap_run *run, struct dp_txc *txc, unsigned left)
 {
-	uint32_t in_len = rte_pktmbuf_pkt_len(m), len = in_len;
+	uint32_t len = rte_pktmbuf_pkt_len(m);
 
 	if (seg->vlan != MAP_VLAN_UNTAGGED) {
 		/* The outer headers just left 50 bytes of headroom. */
@@ -231,13 +268,12 @@ decap_deliver(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m
 		return 0;
 	}
 	m->ol_flags = 0;
-	if (unlikely(run->seg != seg->idx || run->vtep != vtep)) {
+	if (unlikely(run->seg != seg->idx)) {
 		decap_run_flush(lc, run);
-		*run = (struct decap_run){.seg = seg->idx, .vtep = vtep};
+		*run = (struct decap_run){.seg = seg->idx};
 	}
 	run->pkts++;
 	run->bytes += len;
-	run->in_bytes += in_len;
 	if (unlikely(txc->port != seg->port)) {
 		if (txc->b != NULL)
 			dp_txc_close(txc);
@@ -250,7 +286,7 @@ decap_deliver(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m
 void
 dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb)
 {
-	struct decap_run run = {.seg = MAP_SEG_NONE, .vtep = MAP_VTEP_NONE};
+	struct decap_run run = {.seg = MAP_SEG_NONE};
 	struct dp_txc txc = {.b = NULL, .port = UINT16_MAX};
 	struct decap_ctx d;
 	unsigned nb_out = 0;
@@ -267,17 +303,11 @@ dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, ui
 	}
 	if (d.nb == 0)
 		return;
-	decap_keys(lc, &d);
-	d.hits = 0;
-	if (d.nb_keys != 0)
-		map_fdb_lookup_bulk(lc->map, d.keys, d.nb_keys, &d.hits, d.vals);
-	for (i = 0; i < d.nb; i++) {
-		if (d.ref[i] != DECAP_NO_KEY)
-			decap_learn(lc, &d, i);
-		nb_out += decap_deliver(lc, d.seg[i], d.m[i], d.vtep[i], &run, &txc, d.nb - i);
-	}
+	for (i = 0; i < d.nb; i++)
+		nb_out += decap_deliver(lc, d.seg[i], d.m[i], &run, &txc, d.nb - i);
 	if (txc.b != NULL)
 		dp_txc_close(&txc);
 	decap_run_flush(lc, &run);
 	DP_STAT_ADD(lc->stats.decap_pkts, nb_out);
+	decap_learn_burst(lc, &d);
 }

@@ -5,22 +5,23 @@
  * A burst goes through four passes (VPP / l3fwd style), each a tight loop:
  *  1. parse every frame (prefetching DP_PREFETCH frames ahead): segment,
  *     destination and source keys; prefetch the source's learn-filter set;
- *  2. decide which keys need the FDB: a source the learn filter vouches
- *     for needs none, and a destination equal to the previous frame's is
- *     looked up once (trains of one flow, many flows to one server);
- *  3. one bulk lookup of what is left (at most 64 keys);
- *  4. learn, then forward: a known remote destination is encapsulated by
- *     copying its VTEP's precomputed 50-byte header and patching five
- *     fields (pkt.h); unknown and group destinations are flooded (flood.c).
+ *  2. the destinations: one bulk lookup, a destination equal to the
+ *     previous frame's looked up once (trains of one flow, many flows to
+ *     one server);
+ *  3. forward: a known remote destination is encapsulated by copying its
+ *     VTEP's precomputed 50-byte header and patching five fields (pkt.h);
+ *     unknown and group destinations are flooded (flood.c);
+ *  4. learn: a source the learn filter vouches for needs nothing, the
+ *     others one bulk lookup. Learning comes last so the filter sets
+ *     prefetched in pass 1 have the whole forwarding work to arrive (with
+ *     many flows they come from memory), and it needs only the keys, not
+ *     the frames, which may be gone by then.
  * Per-segment and per-VTEP counters are added once per run of frames to
  * the same segment and VTEP, not once per frame.
  */
 #include <rte_prefetch.h>
 
 #include "dp_private.h"
-
-/* No lookup: the key's value is already known (learn filter hit). */
-#define ENCAP_NO_KEY 0xff
 
 struct encap_ctx {
 	uint16_t nb;
@@ -31,12 +32,11 @@ struct encap_ctx {
 	const struct map_seg *seg[DP_BURST_MAX];
 	uint16_t vid[DP_BURST_MAX];
 	uint8_t dst_ref[DP_BURST_MAX]; /* index of the destination's key in keys[] */
-	uint8_t src_ref[DP_BURST_MAX]; /* index of the source's key, or ENCAP_NO_KEY */
 	uint64_t dst[DP_BURST_MAX];
 	uint64_t src[DP_BURST_MAX];
 	struct dp_lf_set *lf[DP_BURST_MAX];
-	uint64_t keys[2 * DP_BURST_MAX];
-	uint64_t vals[2 * DP_BURST_MAX];
+	uint64_t keys[DP_BURST_MAX]; /* pass 2: destinations; pass 4: unverified sources */
+	uint64_t vals[DP_BURST_MAX];
 	uint64_t hits;
 };
 
@@ -124,6 +124,10 @@ encap_classify(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, struct en
 	e->src[n] = dp_fdb_key(idx, p + 6);
 	e->lf[n] = dp_lf_set_of(lc, e->src[n]);
 	rte_prefetch0(e->lf[n]);
+	/* The outer header goes in the headroom, a line nothing has touched
+	 * since the mbuf's last use. */
+	__builtin_prefetch(p - DP_VXLAN_HLEN_IPV4, 1,
+	                   3); /* rte_prefetch0_write() is experimental */
 	e->nb = (uint16_t)(n + 1);
 	return true;
 }
@@ -134,40 +138,37 @@ encap_learn_dest(uint16_t port, uint16_t vid)
 	return (uint64_t)port << 16 | vid;
 }
 
-/* Pass 2: the keys the FDB must answer. */
+/* Pass 2: the destinations the FDB must answer. */
 static inline void
-encap_keys(const struct dp_lcore *lc, uint16_t port, struct encap_ctx *e)
+encap_dst_keys(struct encap_ctx *e)
 {
 	unsigned nk = 0;
+	uint8_t ref = 0;
 
+	/* The reference is carried in a register: reading back the previous
+	 * frame's would chain every iteration through a store. */
 	for (unsigned i = 0; i < e->nb; i++) {
-		if (i == 0 || e->dst[i] != e->dst[i - 1])
-			e->keys[e->dst_ref[i] = (uint8_t)nk++] = e->dst[i];
-		else
-			e->dst_ref[i] = e->dst_ref[i - 1];
-		if (likely(dp_lf_lookup(lc, e->lf[i], e->src[i],
-		                        encap_learn_dest(port, e->vid[i])) != 0))
-			e->src_ref[i] = ENCAP_NO_KEY;
-		else if (i > 0 && e->src[i] == e->src[i - 1] && e->src_ref[i - 1] != ENCAP_NO_KEY)
-			e->src_ref[i] = e->src_ref[i - 1];
-		else
-			e->keys[e->src_ref[i] = (uint8_t)nk++] = e->src[i];
+		if (i == 0 || e->dst[i] != e->dst[i - 1]) {
+			ref = (uint8_t)nk;
+			e->keys[nk++] = e->dst[i];
+		}
+		e->dst_ref[i] = ref;
 	}
 	e->nb_keys = (uint16_t)nk;
 }
 
-/* Learning of a local source the filter did not vouch for: new, moved
- * here, or due a refresh. */
+/* Pass 4, learning of a local source the filter did not vouch for (the
+ * FDB's answer in @p hit / @p v): new, moved here, or due a refresh. */
 static void
-encap_learn(struct dp_lcore *lc, uint16_t port, struct encap_ctx *e, unsigned i)
+encap_learn(struct dp_lcore *lc, uint16_t port, const struct encap_ctx *e, unsigned i, bool hit,
+            uint64_t v)
 {
-	unsigned k = e->src_ref[i];
-	uint64_t v = e->vals[k];
 	uint64_t dest = encap_learn_dest(port, e->vid[i]);
+	union map_fdb_key k = {.u64 = e->src[i]};
 	struct dp_event ev;
 
-	if (((e->hits >> k) & 1) && map_fdb_val_type(v) == MAP_FDB_LOCAL &&
-	    map_fdb_val_port(v) == port && map_fdb_val_vlan(v) == e->vid[i] &&
+	if (hit && map_fdb_val_type(v) == MAP_FDB_LOCAL && map_fdb_val_port(v) == port &&
+	    map_fdb_val_vlan(v) == e->vid[i] &&
 	    lc->now_s - map_fdb_val_seen(v) < e->seg[i]->refresh_s) {
 		dp_lf_record(lc, e->src[i], dest, MAP_VTEP_NONE);
 		return;
@@ -176,10 +177,37 @@ encap_learn(struct dp_lcore *lc, uint16_t port, struct encap_ctx *e, unsigned i)
 	ev.type = DP_EV_LEARN;
 	ev.remote = 0;
 	ev.seg = e->seg[i]->idx;
-	memcpy(ev.mac, rte_pktmbuf_mtod(e->m[i], uint8_t *) + 6, 6);
+	memcpy(ev.mac, k.mac, 6);
 	ev.port = port;
 	ev.vlan = e->vid[i];
 	dp_learn_post(lc, e->src[i], dest, MAP_VTEP_NONE, &ev);
+}
+
+/* Pass 4: learn the sources of the burst. */
+static void
+encap_learn_burst(struct dp_lcore *lc, uint16_t port, struct encap_ctx *e)
+{
+	uint8_t idx[DP_BURST_MAX], ref[DP_BURST_MAX];
+	unsigned n = 0, nk = 0;
+
+	for (unsigned i = 0; i < e->nb; i++) {
+		if (likely(dp_lf_lookup(lc, e->lf[i], e->src[i],
+		                        encap_learn_dest(port, e->vid[i])) != 0))
+			continue;
+		/* A train from one unverified source is looked up once. */
+		if (n > 0 && e->src[i] == e->src[idx[n - 1]]) {
+			ref[n] = ref[n - 1];
+		} else {
+			ref[n] = (uint8_t)nk;
+			e->keys[nk++] = e->src[i];
+		}
+		idx[n++] = (uint8_t)i;
+	}
+	if (likely(n == 0))
+		return;
+	map_fdb_lookup_bulk(lc->map, e->keys, nk, &e->hits, e->vals);
+	for (unsigned j = 0; j < n; j++)
+		encap_learn(lc, port, e, idx[j], (e->hits >> ref[j]) & 1, e->vals[ref[j]]);
 }
 
 /* Remove the 802.1Q tag: the VLAN is local to this access port, the VNI
@@ -239,7 +267,7 @@ dp_encap_one(struct dp_lcore *lc, const struct map_seg *seg, const struct map_vt
 	dp_tx_enqueue(lc, t->port, m);
 }
 
-/* Pass 4 for a frame with a remote destination (VTEP @p t), queued
+/* Pass 3 for a frame with a remote destination (VTEP @p t), queued
  * through @p txc (the underlay: every template sends there).
  * @return 1 if sent. */
 static inline unsigned
@@ -273,7 +301,7 @@ encap_unicast(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m
 	return 1;
 }
 
-/* Pass 4 for a frame whose destination is not a remote VTEP. */
+/* Pass 3 for a frame whose destination is not a remote VTEP. */
 static VTEP_NOINLINE void
 encap_other(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m, bool hit,
             uint64_t v)
@@ -310,7 +338,7 @@ dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint
 	}
 	if (e.nb == 0)
 		return;
-	encap_keys(lc, port, &e);
+	encap_dst_keys(&e);
 	map_fdb_lookup_bulk(lc->map, e.keys, e.nb_keys, &e.hits, e.vals);
 	dp_txc_open(lc, &txc, lc->ul_port, e.nb);
 	for (i = 0; i < e.nb; i++) {
@@ -318,8 +346,6 @@ dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint
 		uint64_t v = e.vals[k];
 		bool hit = (e.hits >> k) & 1;
 
-		if (e.src_ref[i] != ENCAP_NO_KEY)
-			encap_learn(lc, port, &e, i);
 		if (likely(hit) && likely(map_fdb_val_type(v) == MAP_FDB_REMOTE)) {
 			/* Consecutive frames mostly go to one VTEP. */
 			if (unlikely(map_fdb_val_vtep(v) != t_idx)) {
@@ -337,4 +363,5 @@ dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint
 	dp_txc_close(&txc);
 	encap_run_flush(lc, &run);
 	DP_STAT_ADD(lc->stats.encap_pkts, nb_out);
+	encap_learn_burst(lc, port, &e);
 }
