@@ -279,7 +279,7 @@ decap_deliver(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m
 			dp_txc_close(txc);
 		dp_txc_open(lc, txc, seg->port, left);
 	}
-	dp_txc_put(txc, m);
+	dp_txc_put(txc, m, len);
 	return 1;
 }
 

@@ -118,6 +118,7 @@ struct dp_lf_set {
 
 struct dp_txb {
 	uint16_t nb;
+	uint64_t bytes; /* of the nb packets queued: counted as they come, while known */
 	struct rte_mbuf *pkts[DP_TXB_MAX];
 };
 
@@ -326,6 +327,7 @@ dp_tx_enqueue(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m)
 
 	if (unlikely(b->nb == DP_TXB_MAX))
 		dp_tx_flush(lc, port);
+	b->bytes += rte_pktmbuf_pkt_len(m);
 	b->pkts[b->nb++] = m;
 }
 
@@ -338,6 +340,7 @@ dp_tx_enqueue(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m)
  */
 struct dp_txc {
 	struct dp_txb *b;
+	uint64_t bytes;
 	uint16_t nb;
 	uint16_t port;
 };
@@ -349,19 +352,23 @@ dp_txc_open(struct dp_lcore *lc, struct dp_txc *c, uint16_t port, unsigned need)
 		dp_tx_flush(lc, port);
 	c->b = &lc->tx[port];
 	c->nb = c->b->nb;
+	c->bytes = c->b->bytes;
 	c->port = port;
 }
 
+/* Queue @p m, whose packet length is @p len. */
 static inline void
-dp_txc_put(struct dp_txc *c, struct rte_mbuf *m)
+dp_txc_put(struct dp_txc *c, struct rte_mbuf *m, uint32_t len)
 {
 	c->b->pkts[c->nb++] = m;
+	c->bytes += len;
 }
 
 static inline void
 dp_txc_close(struct dp_txc *c)
 {
 	c->b->nb = c->nb;
+	c->b->bytes = c->bytes;
 }
 
 /* rte_pktmbuf_prepend() for a caller that knows the headroom is there

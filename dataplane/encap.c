@@ -31,6 +31,7 @@ struct encap_ctx {
 	struct rte_mbuf *m[DP_BURST_MAX];
 	const struct map_seg *seg[DP_BURST_MAX];
 	uint16_t vid[DP_BURST_MAX];
+	uint8_t tagged[DP_BURST_MAX];  /* the frame carries an 802.1Q tag */
 	uint8_t dst_ref[DP_BURST_MAX]; /* index of the destination's key in keys[] */
 	uint64_t dst[DP_BURST_MAX];
 	uint64_t src[DP_BURST_MAX];
@@ -82,6 +83,7 @@ encap_classify(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, struct en
 	const struct map_seg *seg;
 	uint16_t vid = 0, idx;
 	unsigned n = e->nb;
+	bool tagged = false;
 
 	if (unlikely(len < RTE_ETHER_HDR_LEN)) {
 		dp_drop(lc, m, DP_DROP_ACC_TRUNCATED);
@@ -93,6 +95,7 @@ encap_classify(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, struct en
 			return false;
 		}
 		vid = (uint16_t)((p[14] << 8 | p[15]) & 0xfff);
+		tagged = true;
 	} else if (m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED) {
 		/* The port (NIC offload, or the kernel under af_packet) took
 		 * the tag out of the frame and left it in the mbuf. */
@@ -120,6 +123,7 @@ encap_classify(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, struct en
 	e->m[n] = m;
 	e->seg[n] = seg;
 	e->vid[n] = vid;
+	e->tagged[n] = tagged;
 	e->dst[n] = dp_fdb_key(idx, p);
 	e->src[n] = dp_fdb_key(idx, p + 6);
 	e->lf[n] = dp_lf_set_of(lc, e->src[n]);
@@ -210,17 +214,15 @@ encap_learn_burst(struct dp_lcore *lc, uint16_t port, struct encap_ctx *e)
 		encap_learn(lc, port, e, idx[j], (e->hits >> ref[j]) & 1, e->vals[ref[j]]);
 }
 
-/* Remove the 802.1Q tag: the VLAN is local to this access port, the VNI
- * is the segment's identity on the wire. */
+/* Remove the 802.1Q tag (of a frame that has one): the VLAN is local to
+ * this access port, the VNI is the segment's identity on the wire. */
 static inline void
 encap_untag(struct rte_mbuf *m)
 {
 	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
 
-	if (p[12] == 0x81 && p[13] == 0x00) {
-		memmove(p + 4, p, 12);
-		rte_pktmbuf_adj(m, 4);
-	}
+	memmove(p + 4, p, 12);
+	rte_pktmbuf_adj(m, 4);
 }
 
 /* Prepend and fill the outer header towards @p t, set the tx offload
@@ -267,22 +269,18 @@ dp_encap_one(struct dp_lcore *lc, const struct map_seg *seg, const struct map_vt
 	dp_tx_enqueue(lc, t->port, m);
 }
 
-/* Pass 3 for a frame with a remote destination (VTEP @p t), queued
- * through @p txc (the underlay: every template sends there).
+/* Pass 3 for a frame with a remote destination (VTEP @p t, resolved),
+ * queued through @p txc (the underlay: every template sends there).
  * @return 1 if sent. */
 static inline unsigned
-encap_unicast(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m,
+encap_unicast(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m, bool tagged,
               const struct map_vtep_tmpl *t, struct encap_run *run, struct dp_txc *txc)
 {
 	uint32_t len;
 	uint32_t h;
 
-	if (unlikely(t == NULL || !t->resolved)) {
-		dp_drop(lc, m, DP_DROP_NEIGH_UNRESOLVED);
-		DP_STAT_ADD(lc->seg_stats[seg->idx].drops, 1);
-		return 0;
-	}
-	encap_untag(m);
+	if (unlikely(tagged))
+		encap_untag(m);
 	len = rte_pktmbuf_pkt_len(m);
 	if (unlikely(len + 36 > lc->ul_ip_mtu)) {
 		dp_drop(lc, m, DP_DROP_ENCAP_MTU);
@@ -297,14 +295,14 @@ encap_unicast(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m
 		return 0;
 	}
 	encap_run_add(lc, run, seg->idx, t->vtep, len);
-	dp_txc_put(txc, m);
+	dp_txc_put(txc, m, len + DP_VXLAN_HLEN_IPV4);
 	return 1;
 }
 
 /* Pass 3 for a frame whose destination is not a remote VTEP. */
 static VTEP_NOINLINE void
-encap_other(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m, bool hit,
-            uint64_t v)
+encap_other(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m, bool tagged,
+            bool hit, uint64_t v)
 {
 	/* Group MACs are never in the FDB (neither learned nor accepted
 	 * from config or managers), so they miss and flood. */
@@ -312,7 +310,8 @@ encap_other(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m, 
 		dp_drop(lc, m, DP_DROP_ACC_LOCAL_DST);
 		return;
 	}
-	encap_untag(m);
+	if (tagged)
+		encap_untag(m);
 	dp_flood(lc, seg, m);
 }
 
@@ -322,6 +321,7 @@ dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint
 	struct encap_run run = {.seg = MAP_SEG_NONE, .vtep = MAP_VTEP_NONE};
 	const struct map_vtep_tmpl *t = NULL;
 	uint16_t t_idx = MAP_VTEP_NONE;
+	bool t_ok = false;
 	struct encap_ctx e;
 	struct dp_txc txc;
 	unsigned nb_out = 0;
@@ -351,12 +351,19 @@ dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint
 			if (unlikely(map_fdb_val_vtep(v) != t_idx)) {
 				t_idx = map_fdb_val_vtep(v);
 				t = map_vtep_tmpl(lc->map, t_idx);
+				t_ok = t != NULL && t->resolved;
 			}
-			nb_out += encap_unicast(lc, e.seg[i], e.m[i], t, &run, &txc);
+			if (likely(t_ok)) {
+				nb_out += encap_unicast(lc, e.seg[i], e.m[i], e.tagged[i], t, &run,
+				                        &txc);
+			} else {
+				dp_drop(lc, e.m[i], DP_DROP_NEIGH_UNRESOLVED);
+				DP_STAT_ADD(lc->seg_stats[e.seg[i]->idx].drops, 1);
+			}
 		} else {
 			/* The flood path queues on the underlay itself. */
 			dp_txc_close(&txc);
-			encap_other(lc, e.seg[i], e.m[i], hit, v);
+			encap_other(lc, e.seg[i], e.m[i], e.tagged[i], hit, v);
 			dp_txc_open(lc, &txc, lc->ul_port, e.nb - i);
 		}
 	}

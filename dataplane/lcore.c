@@ -27,14 +27,11 @@ dp_tx_flush(struct dp_lcore *lc, uint16_t port)
 {
 	struct dp_txb *b = &lc->tx[port];
 	uint16_t ethdev = lc->port[port].ethdev;
-	uint64_t bytes = 0;
+	uint64_t bytes = b->bytes;
 	uint16_t sent, n = b->nb;
 
 	if (n == 0)
 		return;
-	/* Lengths before the PMD owns (and may free) the mbufs. */
-	for (uint16_t i = 0; i < n; i++)
-		bytes += rte_pktmbuf_pkt_len(b->pkts[i]);
 	sent = rte_eth_tx_burst(ethdev, lc->txq, b->pkts, n);
 	if (unlikely(sent < n)) /* one retry: software ports drain in bursts */
 		sent += rte_eth_tx_burst(ethdev, lc->txq, b->pkts + sent, (uint16_t)(n - sent));
@@ -48,6 +45,7 @@ dp_tx_flush(struct dp_lcore *lc, uint16_t port)
 	DP_STAT_ADD(lc->stats.port_tx_pkts[port], sent);
 	DP_STAT_ADD(lc->stats.port_tx_bytes[port], bytes);
 	b->nb = 0;
+	b->bytes = 0;
 }
 
 void

@@ -190,19 +190,22 @@ static inline uint32_t
 dp_flow_hash(const uint8_t *p, uint32_t len)
 {
 	uint64_t a, b;
-	uint32_t h;
+	uint32_t w, ports;
+	uint16_t et;
 
-	if (likely(len >= 38 && p[12] == 0x08 && p[13] == 0x00)) {
+	memcpy(&et, p + 12, 2);
+	if (likely(et == RTE_BE16(RTE_ETHER_TYPE_IPV4) && len >= 38)) {
+		/* Bytes 20..23: flags and fragment offset, TTL, protocol. */
+		memcpy(&w, p + 20, 4);
 		memcpy(&a, p + 26, 8); /* IPv4 source + destination */
-		h = dp_crc32c_u64(a, 0x9e3779b9u ^ p[23]);
-		if (p[14] == 0x45 && (p[23] == IPPROTO_UDP || p[23] == IPPROTO_TCP) &&
-		    (p[20] & 0x3f) == 0 && p[21] == 0) {
-			uint32_t ports;
-
+		w = rte_be_to_cpu_32(w);
+		a = dp_crc32c_u64(a, 0x9e3779b9u ^ (w & 0xff));
+		if (p[14] == 0x45 && ((w & 0xff) == IPPROTO_UDP || (w & 0xff) == IPPROTO_TCP) &&
+		    (w & 0x3fff0000) == 0) {
 			memcpy(&ports, p + 34, 4);
-			h = dp_crc32c_u32(ports, h);
+			a = dp_crc32c_u32(ports, (uint32_t)a);
 		}
-		return h;
+		return (uint32_t)a;
 	}
 	memcpy(&a, p, 8);
 	memcpy(&b, p + 6, 8); /* source MAC + EtherType */
