@@ -26,7 +26,7 @@
 # Ends with one JSON line for the 1,024-flow case (docs/performance.md).
 # Knobs (environment): FLOWS DIRS PEERS REPEAT DURATION WARMUP FDB_ENTRIES
 # FRAME_LEN HK_CORE PMD_CORE HUGEPAGES SOCKET_MEM NB_MBUFS VERIFY LEARN_RATE
-# BUILD RESULTS. Needs root (hugepages; OVS's taps in a private netns).
+# BUILD RESULTS, and BASELINE=/other/build to add that vtepd as a peer. Needs root (hugepages; OVS's taps in a private netns).
 set -uo pipefail
 shopt -u patsub_replacement 2>/dev/null || true
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -40,6 +40,8 @@ fi
 FLOWS=${FLOWS:-"1024 65536"}
 DIRS=${DIRS:-"encap decap"}
 PEERS=${PEERS:-"testpmd vtepd ovs"}
+BASELINE=${BASELINE:-} # another vtepd build to compare, peer "baseline"
+[[ -n $BASELINE && " $PEERS " != *" baseline "* ]] && PEERS="$PEERS baseline"
 REPEAT=${REPEAT:-2}
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-2}
@@ -101,6 +103,12 @@ run_testpmd() { # DIR FLOWS TAG
 }
 
 # ------------------------------------------------------------ vtepd
+# Another build of vtepd (BASELINE=/path/to/build), measured like vtepd in
+# the same run: a before/after comparison with the same peers around it.
+run_baseline() { # DIR FLOWS TAG
+	VTEPD=$BASELINE/control/vtepd VTEPCTL=$BASELINE/control/vtepctl run_vtepd "$@"
+}
+
 run_vtepd() { # DIR FLOWS TAG
 	local p=vb_vtepd_$$ pid
 	vdevs "$1" "$2"
