@@ -26,7 +26,9 @@
 # Ends with one JSON line for the 1,024-flow case (docs/performance.md).
 # Knobs (environment): FLOWS DIRS PEERS REPEAT DURATION WARMUP FDB_ENTRIES
 # FRAME_LEN HK_CORE PMD_CORE HUGEPAGES SOCKET_MEM NB_MBUFS VERIFY LEARN_RATE
-# BUILD RESULTS, and BASELINE=/other/build to add that vtepd as a peer. Needs root (hugepages; OVS's taps in a private netns).
+# BUILD RESULTS, BASELINE=/other/build to add that vtepd as a peer, and
+# RETRY_BELOW=95 (RETRIES=2) to measure again a case whose peer got less
+# than 95% of its core (this VM is shared; see core% in the table). Needs root (hugepages; OVS's taps in a private netns).
 set -uo pipefail
 shopt -u patsub_replacement 2>/dev/null || true
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -47,6 +49,8 @@ DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-2}
 FRAME_LEN=${FRAME_LEN:-60} # inner frame without FCS: 64 bytes on the wire
 VERIFY=${VERIFY:-1}        # check vtepd's output, one pass of 1,024 frames each way
+RETRY_BELOW=${RETRY_BELOW:-0} # measure a case again when its peer got less % of its core
+RETRIES=${RETRIES:-2}         # ... at most this many times
 OVS_VSWITCHD=${OVS_VSWITCHD:-/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk}
 OVS_SCHEMA=${OVS_SCHEMA:-/usr/share/openvswitch/vswitch.ovsschema}
 
@@ -250,10 +254,16 @@ for ((rep = 1; rep <= REPEAT; rep++)); do
 		for flows in $FLOWS; do
 			for peer in $PEERS; do
 				tag=r${rep}_${dir}_${flows}_$peer
-				RES="" FDB=""
-				"run_$peer" "$dir" "$flows" "$tag"
 				declare -A r=()
-				for kv in $RES; do r[${kv%%=*}]=${kv#*=}; done
+				for ((try = 0; try <= RETRIES; try++)); do
+					RES="" FDB="" r=()
+					"run_$peer" "$dir" "$flows" "$tag"
+					for kv in $RES; do r[${kv%%=*}]=${kv#*=}; done
+					# Another process shared the core: the figure is
+					# theirs as much as the peer's; measure again.
+					awk -v s="${r[cpu_share_pct]:-0}" -v m="$RETRY_BELOW" 'BEGIN {exit !(s >= m)}' && break
+					((try < RETRIES)) && say "  $peer got ${r[cpu_share_pct]:-?}% of its core, measuring again"
+				done
 				say "rep $rep $dir $flows flows $peer: $(awk -v p="${r[out_pps]:-0}" 'BEGIN {printf "%.2f", p / 1e6}') Mpps${FDB:+ (fdb $FDB)}, got ${r[cpu_share_pct]:-?}% of a core, steal ${r[cpu_steal_pct]:-?}%"
 				printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rep" "$dir" "$flows" "$peer" \
 					"${r[out_pps]:-0}" "${r[in_pps]:-0}" "${r[loss_pct]:-NA}" \
