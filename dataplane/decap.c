@@ -4,12 +4,18 @@
  *
  * One burst is handled in three passes (VPP / l3fwd style):
  *  1. classify every frame (pkt.h; prefetching DP_PREFETCH frames ahead),
- *     map the VNI to its segment, build the FDB key of the inner source;
- *  2. one bulk FDB lookup for all of them;
- *  3. learn (post an event when the inner source is new, moved or due a
- *     refresh), strip the outer headers, push the segment's VLAN tag and
- *     queue the frame on the segment's access port.
+ *     map the VNI to its segment, strip the outer headers, build the FDB
+ *     key of the inner source and prefetch its learn-filter set;
+ *  2. deliver: push the segment's VLAN tag and queue the frame on the
+ *     segment's access port (forwarding needs no table: a segment has one
+ *     access attachment);
+ *  3. learn: the learn filter vouches for most sources (dp_private.h);
+ *     the others take one bulk FDB lookup, and an event goes to control
+ *     when a source is new, moved or due a refresh. Last, so the filter
+ *     sets prefetched in pass 1 have the delivery work to arrive, and on
+ *     keys and addresses only: the frames may be gone.
  * ARP and ICMP to the gateway's own addresses leave in pass 1 for arp.c.
+ * Per-segment and per-VTEP counters are added once per run of frames.
  */
 #include <rte_ethdev.h>
 #include <rte_prefetch.h>
@@ -19,20 +25,60 @@
 /* Per-burst scratch of the frames that survived pass 1. */
 struct decap_ctx {
 	uint16_t nb;
+	uint32_t last_vni;
+	const struct map_seg *last_seg;
 	struct rte_mbuf *m[DP_BURST_MAX];
-	uint64_t key[DP_BURST_MAX];
-	uint64_t val[DP_BURST_MAX];
 	const struct map_seg *seg[DP_BURST_MAX];
 	rte_be32_t src_ip[DP_BURST_MAX];
+	uint64_t src[DP_BURST_MAX];
+	struct dp_lf_set *lf[DP_BURST_MAX];
+	uint32_t len[DP_BURST_MAX]; /* inner frame as received (the sender's counters) */
+	uint64_t keys[DP_BURST_MAX];
+	uint64_t vals[DP_BURST_MAX];
+	uint64_t hits;
+};
+
+/* Counters of a run of frames delivered into one segment. */
+struct decap_run {
+	uint16_t seg;
+	uint32_t pkts;
+	uint64_t bytes; /* delivered frames */
 };
 
 static void
-ul_ctx_of(const struct dp_lcore *lc, struct dp_ul_ctx *c)
+decap_run_flush(struct dp_lcore *lc, const struct decap_run *r)
 {
-	c->mac = lc->port[lc->ul_port].mac;
-	c->vtep_ip = lc->vtep_ip;
-	c->port_ip = lc->ul_ip;
-	c->udp_port = lc->udp_port;
+	if (r->pkts == 0)
+		return;
+	DP_STAT_ADD(lc->seg_stats[r->seg].decap_pkts, r->pkts);
+	DP_STAT_ADD(lc->seg_stats[r->seg].decap_bytes, r->bytes);
+}
+
+/* Counters of a run of frames received from one VTEP. */
+struct decap_vrun {
+	uint16_t vtep;
+	uint32_t pkts;
+	uint64_t bytes; /* inner frames as received */
+};
+
+static void
+decap_vrun_flush(struct dp_lcore *lc, const struct decap_vrun *r)
+{
+	if (r->pkts == 0 || r->vtep == MAP_VTEP_NONE)
+		return;
+	DP_STAT_ADD(lc->vtep_stats[r->vtep].rx_pkts, r->pkts);
+	DP_STAT_ADD(lc->vtep_stats[r->vtep].rx_bytes, r->bytes);
+}
+
+static inline void
+decap_vrun_add(struct dp_lcore *lc, struct decap_vrun *r, uint16_t vtep, uint32_t len)
+{
+	if (unlikely(r->vtep != vtep)) {
+		decap_vrun_flush(lc, r);
+		*r = (struct decap_vrun){.vtep = vtep};
+	}
+	r->pkts++;
+	r->bytes += len;
 }
 
 /* Not VXLAN: the gateway's own ARP / ICMP, or a drop. Out of line: rare. */
@@ -52,27 +98,49 @@ decap_other(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, const struct
 	}
 }
 
-/* Pass 1 for one frame: @return true when it goes on to the lookup. */
+/* Did the port check the outer IPv4 header checksum, and find it good?
+ * A port that recognised the packet as a tunnel reports the inner header
+ * in the IP checksum flags and the outer one only as OUTER_IP_CKSUM_BAD,
+ * which means something only with the outer checksum offload enabled. */
+static inline bool
+decap_outer_cksum_good(const struct dp_port_fast *pf, const struct rte_mbuf *m)
+{
+	if (unlikely(m->packet_type & RTE_PTYPE_TUNNEL_MASK))
+		return pf->rx_outer_ip_cksum && !(m->ol_flags & RTE_MBUF_F_RX_OUTER_IP_CKSUM_BAD);
+	return (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD;
+}
+
+/* Pass 1 for one frame: @return true when it goes on. */
 static inline bool
 decap_classify(struct dp_lcore *lc, uint16_t port, const struct dp_ul_ctx *c, struct rte_mbuf *m,
-	       struct decap_ctx *d)
+               struct decap_ctx *d)
 {
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 	const uint8_t *inner;
 	const struct map_seg *seg;
 	struct dp_ul_info info;
+	unsigned n = d->nb;
 	uint16_t idx;
-	bool good = (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD;
 
-	dp_ul_classify(p, rte_pktmbuf_data_len(m), c, good, &info);
+	dp_ul_classify(p, rte_pktmbuf_data_len(m), c, decap_outer_cksum_good(&lc->port[port], m),
+	               &info);
 	if (unlikely(info.kind != DP_UL_VXLAN)) {
 		decap_other(lc, port, m, &info);
 		return false;
 	}
-	idx = map_vni_seg(lc->map, info.vni);
-	if (unlikely(idx == MAP_SEG_NONE || (seg = map_seg_get(lc->map, idx)) == NULL)) {
-		dp_drop(lc, m, DP_DROP_VXLAN_UNKNOWN_VNI);
-		return false;
+	/* Packets of a burst mostly share a VNI: its segment is looked up
+	 * once (the pointer stays valid for the whole pass, RCU). */
+	if (likely(info.vni == d->last_vni && d->last_seg != NULL)) {
+		seg = d->last_seg;
+		idx = seg->idx;
+	} else {
+		idx = map_vni_seg(lc->map, info.vni);
+		if (unlikely(idx == MAP_SEG_NONE || (seg = map_seg_get(lc->map, idx)) == NULL)) {
+			dp_drop(lc, m, DP_DROP_VXLAN_UNKNOWN_VNI);
+			return false;
+		}
+		d->last_vni = info.vni;
+		d->last_seg = seg;
 	}
 	inner = p + info.inner_off;
 	if (unlikely(rte_is_multicast_ether_addr((const void *)(inner + 6)))) {
@@ -89,31 +157,43 @@ decap_classify(struct dp_lcore *lc, uint16_t port, const struct dp_ul_ctx *c, st
 	rte_pktmbuf_adj(m, info.inner_off);
 	if (rte_pktmbuf_pkt_len(m) > info.inner_len)
 		rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - info.inner_len);
-	d->m[d->nb] = m;
-	d->seg[d->nb] = seg;
-	d->src_ip[d->nb] = info.src_ip;
-	d->key[d->nb] = map_fdb_key(idx, inner + 6);
-	d->nb++;
+	d->m[n] = m;
+	d->seg[n] = seg;
+	d->src_ip[n] = info.src_ip;
+	d->len[n] = rte_pktmbuf_pkt_len(m);
+	d->src[n] = dp_fdb_key(idx, inner + 6);
+	d->lf[n] = dp_lf_set_of(lc, d->src[n]);
+	rte_prefetch0(d->lf[n]);
+	d->nb = (uint16_t)(n + 1);
 	return true;
 }
 
-/* Pass 3, learning: is the inner source where the FDB says? */
-static inline void
-decap_learn(struct dp_lcore *lc, struct decap_ctx *d, unsigned i, bool hit)
+static inline uint64_t
+decap_learn_dest(rte_be32_t src_ip)
 {
+	return (uint64_t)1 << 32 | src_ip;
+}
+
+/* Pass 3, learning from the FDB's answer (@p hit, @p v) for a source the
+ * filter did not vouch for: is it where the FDB says? @return the
+ * sender's VTEP index when the FDB knows it, else MAP_VTEP_NONE. */
+static uint16_t
+decap_learn(struct dp_lcore *lc, const struct decap_ctx *d, unsigned i, bool hit, uint64_t v)
+{
+	uint64_t dest = decap_learn_dest(d->src_ip[i]);
+	union map_fdb_key k = {.u64 = d->src[i]};
 	const struct map_vtep_tmpl *t;
+	uint16_t vtep = MAP_VTEP_NONE;
 	struct dp_event ev;
-	uint64_t v = d->val[i];
 
-	if (likely(hit) && map_fdb_val_type(v) == MAP_FDB_REMOTE) {
+	if (hit && map_fdb_val_type(v) == MAP_FDB_REMOTE) {
 		t = map_vtep_tmpl(lc->map, map_fdb_val_vtep(v));
-		if (likely(t != NULL && t->dst_ip == d->src_ip[i])) {
-			struct dp_vtep_stats *vs = &lc->vtep_stats[t->vtep];
-
-			DP_STAT_ADD(vs->rx_pkts, 1);
-			DP_STAT_ADD(vs->rx_bytes, rte_pktmbuf_pkt_len(d->m[i]));
-			if (likely(lc->now_s - map_fdb_val_seen(v) < d->seg[i]->refresh_s))
-				return;
+		if (t != NULL && t->dst_ip == d->src_ip[i]) {
+			vtep = t->vtep;
+			if (lc->now_s - map_fdb_val_seen(v) < d->seg[i]->refresh_s) {
+				dp_lf_record(lc, d->src[i], dest, vtep);
+				return vtep;
+			}
 		}
 	}
 	memset(&ev, 0, sizeof(ev));
@@ -121,18 +201,57 @@ decap_learn(struct dp_lcore *lc, struct decap_ctx *d, unsigned i, bool hit)
 	ev.remote = 1;
 	ev.seg = d->seg[i]->idx;
 	ev.vni = d->seg[i]->vni;
-	memcpy(ev.mac, rte_pktmbuf_mtod(d->m[i], uint8_t *) + 6, 6);
+	memcpy(ev.mac, k.mac, 6);
 	ev.ip = d->src_ip[i];
-	dp_learn_post(lc, d->key[i], ((uint64_t)1 << 32) | d->src_ip[i], &ev);
+	dp_learn_post(lc, d->src[i], dest, vtep, &ev);
+	return vtep;
 }
 
-/* Pass 3, delivery: push the segment's tag and queue on its access port.
- * @return 1 when queued, 0 when dropped. */
+/* Pass 3: learn the inner sources of the burst, count per sender. */
+static void
+decap_learn_burst(struct dp_lcore *lc, struct decap_ctx *d)
+{
+	uint8_t idx[DP_BURST_MAX], ref[DP_BURST_MAX];
+	struct decap_vrun run = {.vtep = MAP_VTEP_NONE};
+	unsigned n = 0, nk = 0;
+
+	for (unsigned i = 0; i < d->nb; i++) {
+		uint64_t w = dp_lf_lookup(lc, d->lf[i], d->src[i], decap_learn_dest(d->src_ip[i]));
+
+		if (likely(w != 0)) {
+			decap_vrun_add(lc, &run, (uint16_t)(w >> DP_LF_VTEP_SHIFT), d->len[i]);
+			continue;
+		}
+		/* A train from one unverified source is looked up once. */
+		if (n > 0 && d->src[i] == d->src[idx[n - 1]]) {
+			ref[n] = ref[n - 1];
+		} else {
+			ref[n] = (uint8_t)nk;
+			d->keys[nk++] = d->src[i];
+		}
+		idx[n++] = (uint8_t)i;
+	}
+	if (n != 0) {
+		map_fdb_lookup_bulk(lc->map, d->keys, nk, &d->hits, d->vals);
+		for (unsigned j = 0; j < n; j++) {
+			unsigned i = idx[j];
+			uint16_t vtep =
+			        decap_learn(lc, d, i, (d->hits >> ref[j]) & 1, d->vals[ref[j]]);
+
+			decap_vrun_add(lc, &run, vtep, d->len[i]);
+		}
+	}
+	decap_vrun_flush(lc, &run);
+}
+
+/* Pass 2, delivery: push the segment's tag and queue on its access port
+ * through @p txc (moved to that port if it was on another, with room for
+ * the @p left frames of the burst). @return 1 when queued, 0 when dropped. */
 static inline unsigned
-decap_deliver(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m)
+decap_deliver(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m,
+              struct decap_run *run, struct dp_txc *txc, unsigned left)
 {
 	uint32_t len = rte_pktmbuf_pkt_len(m);
-	struct dp_seg_stats *ss = &lc->seg_stats[seg->idx];
 
 	if (seg->vlan != MAP_VLAN_UNTAGGED) {
 		/* The outer headers just left 50 bytes of headroom. */
@@ -146,40 +265,50 @@ decap_deliver(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m
 	}
 	if (unlikely(len > lc->port[seg->port].max_frame)) {
 		dp_drop(lc, m, DP_DROP_DECAP_MTU);
-		DP_STAT_ADD(ss->drops, 1);
+		DP_STAT_ADD(lc->seg_stats[seg->idx].drops, 1);
 		return 0;
 	}
 	m->ol_flags = 0;
-	DP_STAT_ADD(ss->decap_pkts, 1);
-	DP_STAT_ADD(ss->decap_bytes, len);
-	dp_tx_enqueue(lc, seg->port, m);
+	if (unlikely(run->seg != seg->idx)) {
+		decap_run_flush(lc, run);
+		*run = (struct decap_run){.seg = seg->idx};
+	}
+	run->pkts++;
+	run->bytes += len;
+	if (unlikely(txc->port != seg->port)) {
+		if (txc->b != NULL)
+			dp_txc_close(txc);
+		dp_txc_open(lc, txc, seg->port, left);
+	}
+	dp_txc_put(txc, m, len);
 	return 1;
 }
 
 void
 dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb)
 {
+	struct decap_run run = {.seg = MAP_SEG_NONE};
+	struct dp_txc txc = {.b = NULL, .port = UINT16_MAX};
 	struct decap_ctx d;
-	struct dp_ul_ctx c;
-	uint64_t hits = 0;
 	unsigned nb_out = 0;
 	uint16_t i;
 
-	ul_ctx_of(lc, &c);
 	d.nb = 0;
+	d.last_seg = NULL;
 	for (i = 0; i < nb && i < DP_PREFETCH; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < nb; i++) {
 		if (i + DP_PREFETCH < nb)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_PREFETCH], void *));
-		decap_classify(lc, port, &c, pkts[i], &d);
+		decap_classify(lc, port, &lc->ul_ctx, pkts[i], &d);
 	}
 	if (d.nb == 0)
 		return;
-	map_fdb_lookup_bulk(lc->map, d.key, d.nb, &hits, d.val);
-	for (i = 0; i < d.nb; i++) {
-		decap_learn(lc, &d, i, (hits >> i) & 1);
-		nb_out += decap_deliver(lc, d.seg[i], d.m[i]);
-	}
+	for (i = 0; i < d.nb; i++)
+		nb_out += decap_deliver(lc, d.seg[i], d.m[i], &run, &txc, d.nb - i);
+	if (txc.b != NULL)
+		dp_txc_close(&txc);
+	decap_run_flush(lc, &run);
 	DP_STAT_ADD(lc->stats.decap_pkts, nb_out);
+	decap_learn_burst(lc, &d);
 }

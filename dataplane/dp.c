@@ -78,8 +78,9 @@ lcore_create(struct dp *dp, unsigned idx)
 	 * every <= 2 ms), short enough that a MAC deleted meanwhile (vtepctl,
 	 * ageing, a flush) is learned again by its next frames: the filter
 	 * cannot see the delete. A MAC refused by a limit posts at most 50
-	 * events/s per lcore. */
-	lc->evf_hold_tsc = lc->tsc_hz / 50;
+	 * events/s per lcore; a busy source costs one FDB lookup per 20 ms. */
+	lc->lf_hold_tsc = lc->tsc_hz / 50;
+	lc->lf_hold = RTE_MAX(lc->lf_hold_tsc >> DP_LF_TICK_SHIFT, 1ull);
 	lc->idle_backoff = dp->conf.idle_backoff;
 	lc->idle_max_us = dp->conf.idle_max_us ? dp->conf.idle_max_us : 50;
 	lc->segments_max = dp->conf.segments_max;
@@ -93,26 +94,28 @@ lcore_create(struct dp *dp, unsigned idx)
 		lc->port[p].ethdev = port->ethdev;
 		lc->port[p].role = port->conf.role;
 		lc->port[p].tx_ip_cksum = port->tx_ip_cksum;
+		lc->port[p].rx_outer_ip_cksum = port->rx_outer_ip_cksum;
 		lc->port[p].mac = port->mac;
 		lc->port[p].max_frame = (uint16_t)(port->conf.mtu + RTE_ETHER_HDR_LEN +
 						   (port->conf.role == DP_PORT_ACCESS ? 4 : 0));
 	}
 	lc->nb_rxq = dp->nb_ports;
+	dp_ul_ctx_init(&lc->ul_ctx, &lc->port[lc->ul_port].mac, lc->vtep_ip, lc->ul_ip,
+		       lc->udp_port);
 	lc->seg_stats = rte_zmalloc_socket("dp_seg_stats", sizeof(*lc->seg_stats) * lc->segments_max,
 					   RTE_CACHE_LINE_SIZE, sock);
 	lc->vtep_stats = rte_zmalloc_socket("dp_vtep_stats", sizeof(*lc->vtep_stats) * lc->vteps_max,
 					    RTE_CACHE_LINE_SIZE, sock);
 	lc->flood_tb = rte_zmalloc_socket("dp_flood_tb", sizeof(*lc->flood_tb) * lc->segments_max,
 					  RTE_CACHE_LINE_SIZE, sock);
+	lc->lf = rte_zmalloc_socket("dp_learn_filter", sizeof(*lc->lf) * DP_LF_SETS,
+				    RTE_CACHE_LINE_SIZE, sock);
 	snprintf(name, sizeof(name), "vtepd_ev%u", idx);
 	lc->ev_ring = rte_ring_create_elem(name, sizeof(struct dp_event), DP_EV_RING_SIZE, sock,
 					   RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (idx == 0)
 		lc->cmd_ring = dp->cmd_ring;
-	if (lc->seg_stats == NULL || lc->vtep_stats == NULL || lc->flood_tb == NULL ||
-	    lc->ev_ring == NULL)
-		return lc; /* the caller checks and frees */
-	return lc;
+	return lc; /* the caller checks every allocation and frees */
 }
 
 static void
@@ -124,6 +127,7 @@ lcore_free(struct dp_lcore *lc)
 	rte_free(lc->seg_stats);
 	rte_free(lc->vtep_stats);
 	rte_free(lc->flood_tb);
+	rte_free(lc->lf);
 	rte_free(lc);
 }
 
@@ -192,7 +196,7 @@ dp_create(const struct dp_conf *c, struct map *m)
 
 		dp->lcores[i] = lc;
 		if (lc == NULL || lc->seg_stats == NULL || lc->vtep_stats == NULL ||
-		    lc->flood_tb == NULL || lc->ev_ring == NULL) {
+		    lc->flood_tb == NULL || lc->lf == NULL || lc->ev_ring == NULL) {
 			LOG_ERR(dp, "lcore %u: out of memory for its context", dp->conf.lcores[i]);
 			r = -ENOMEM;
 			goto err;

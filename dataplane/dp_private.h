@@ -13,8 +13,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#if defined(RTE_ARCH_X86)
+#include <smmintrin.h>
+#endif
+
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
@@ -30,7 +35,8 @@
 #define DP_TXB_MAX      128 /* per (lcore, port) tx buffer: a burst plus flood copies */
 #define DP_EV_RING_SIZE 4096
 #define DP_CMD_RING_SIZE 256
-#define DP_EVF_SLOTS    1024 /* learn-event dedup filter, per lcore */
+#define DP_LF_SETS      (1u << 15) /* learn filter: 32,768 sets of 4 sources, 2 MiB per lcore */
+#define DP_LF_WAYS      4
 
 /* Relaxed load + store by the owning lcore: no locked instruction on the
  * fast path, and readers on other threads see whole values (kernel per-cpu
@@ -76,16 +82,43 @@ struct dp_flood_tb {
 	uint32_t tokens;
 };
 
-/* Learn-event dedup: a frame stream from one MAC posts at most one event
- * per hold time per lcore, whatever the packet rate. */
-struct dp_evf_slot {
-	uint64_t key;
-	uint64_t dest;
-	uint64_t tsc;
-};
+/*
+ * Learn filter: what this lcore verified recently about a source MAC.
+ * Learning must notice a new source, a move and a due refresh, which takes
+ * an FDB lookup of the source per frame - as much as the forwarding lookup
+ * itself. A source stays where it is almost always, so each lcore keeps a
+ * small set-associative cache of sources it has checked (or reported)
+ * recently, with the destination it found. A frame whose source is in it,
+ * with the same destination, checked less than the hold time ago
+ * (lf_hold_tsc, 20 ms), needs no lookup and no event: the FDB was
+ * right, or the control thread was told. The cost: a change that someone
+ * else makes to a source's entry (a flush, a manager moving it) is noticed
+ * by learning up to one hold time later. Forwarding lookups (destinations)
+ * never go through it.
+ *
+ * A slot is two words: the FDB key, and
+ *   bits  0..32  destination as learning encodes it (remote: 1 << 32 | IPv4,
+ *                local: port << 16 | VLAN)
+ *   bits 33..48  remote: the VTEP index the FDB named (its counters)
+ *   bits 49..62  when, in units of 2^DP_LF_TICK_SHIFT TSC cycles (modulo 2^14)
+ *   bit  63      valid
+ * One set is one cache line.
+ */
+#define DP_LF_DEST_MASK   ((1ull << 33) - 1)
+#define DP_LF_VTEP_SHIFT  33
+#define DP_LF_TIME_SHIFT  49
+#define DP_LF_TIME_MASK   0x3fffull
+#define DP_LF_VALID       (1ull << 63)
+#define DP_LF_TICK_SHIFT  24 /* 6.5 ms at 2.6 GHz: the time field wraps after 105 s */
+
+struct dp_lf_set {
+	uint64_t key[DP_LF_WAYS];
+	uint64_t word[DP_LF_WAYS];
+} __rte_cache_aligned;
 
 struct dp_txb {
 	uint16_t nb;
+	uint64_t bytes; /* of the nb packets queued: counted as they come, while known */
 	struct rte_mbuf *pkts[DP_TXB_MAX];
 };
 
@@ -102,6 +135,7 @@ struct dp_port_fast {
 	uint16_t max_frame;    /* largest frame we may send, without FCS */
 	uint8_t role;
 	bool tx_ip_cksum;      /* outer IPv4 checksum offload */
+	bool rx_outer_ip_cksum; /* the port checks outer IPv4 checksums of tunnels */
 	struct rte_ether_addr mac;
 };
 
@@ -124,8 +158,10 @@ struct dp_lcore {
 	rte_be32_t ul_ip;             /* underlay port address */
 	rte_be16_t udp_port;          /* VXLAN port, network order */
 	uint16_t ul_ip_mtu;           /* underlay IP MTU */
+	struct dp_ul_ctx ul_ctx;      /* underlay classification (pkt.h) */
 	uint64_t tsc_hz;
-	uint64_t evf_hold_tsc;        /* dedup hold time */
+	uint64_t lf_hold_tsc;        /* learn filter hold time */
+	uint64_t lf_hold;             /* the same in learn-filter time units */
 	bool idle_backoff;
 	uint32_t idle_max_us;
 	uint32_t segments_max;
@@ -134,7 +170,8 @@ struct dp_lcore {
 
 	/* written by this lcore only */
 	uint64_t now_tsc;
-	uint32_t now_s;               /* map_now_s(), once per burst */
+	uint64_t now_s_tsc;           /* when now_s was last computed */
+	uint32_t now_s;               /* map_now_s(), at most 1 ms old */
 	uint32_t nb_empty;            /* consecutive empty passes */
 	uint32_t sleep_us;
 	struct dp_txb tx[DP_MAX_PORTS];
@@ -142,7 +179,7 @@ struct dp_lcore {
 	struct dp_seg_stats *seg_stats;   /* [segments_max] */
 	struct dp_vtep_stats *vtep_stats; /* [vteps_max] */
 	struct dp_flood_tb *flood_tb;     /* [segments_max] */
-	struct dp_evf_slot evf[DP_EVF_SLOTS];
+	struct dp_lf_set *lf;             /* [DP_LF_SETS] */
 } __rte_cache_aligned;
 
 struct dp_port {
@@ -155,6 +192,8 @@ struct dp_port {
 	bool started;
 	bool tx_ip_cksum;
 	bool rx_ip_cksum;
+	bool rx_outer_ip_cksum;
+	bool tx_fast_free;
 	bool promisc;            /* receive everything (access, or a software MAC) */
 };
 
@@ -191,8 +230,94 @@ void dp_ports_close(struct dp *dp);
 
 /* lcore.c */
 int dp_lcore_main(void *arg);
+
+/**
+ * The body of the burst loop for one rx burst: count, classify, forward,
+ * then one tx burst per destination port. The loop calls it after
+ * rte_eth_rx_burst(); in-process benchmarks (bench/micro.c) call it with
+ * mbufs they built, on the lcore that owns @p lc, after dp_lcore_tick().
+ * @return @p nb.
+ */
+uint16_t dp_burst_input(struct dp_lcore *lc, const struct dp_rxq *q, struct rte_mbuf **pkts,
+			uint16_t nb);
 void dp_tx_flush(struct dp_lcore *lc, uint16_t port);
 void dp_event_post(struct dp_lcore *lc, const struct dp_event *ev);
+
+/* Once per pass of the burst loop: the clock every packet of the pass
+ * uses. The seconds (a division) are recomputed once a millisecond. */
+static inline void
+dp_lcore_tick(struct dp_lcore *lc)
+{
+	lc->now_tsc = rte_rdtsc();
+	if (unlikely(lc->now_tsc - lc->now_s_tsc >= lc->tsc_hz >> 10)) {
+		lc->now_s = map_now_s(lc->map, lc->now_tsc);
+		lc->now_s_tsc = lc->now_tsc;
+	}
+}
+
+/* FDB key of the MAC at @p p (8 bytes readable) in segment @p seg: the
+ * same word as map_fdb_key(), built in registers. Assembling it in memory
+ * (6 + 2 bytes stored, 8 loaded) stalls store forwarding twice a frame. */
+static inline uint64_t
+dp_fdb_key(uint16_t seg, const uint8_t *p)
+{
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return (w & 0xffffffffffffull) | (uint64_t)seg << 48;
+#else
+	return map_fdb_key(seg, p);
+#endif
+}
+
+/* Learn filter (see struct dp_lf_set). */
+static inline struct dp_lf_set *
+dp_lf_set_of(const struct dp_lcore *lc, uint64_t key)
+{
+	return &lc->lf[(key * 0x9e3779b97f4a7c15ull) >> (64 - 15)];
+}
+
+static inline uint64_t
+dp_lf_now(const struct dp_lcore *lc)
+{
+	return (lc->now_tsc >> DP_LF_TICK_SHIFT) & DP_LF_TIME_MASK;
+}
+
+/* @return the slot word when @p key was found in @p set with destination
+ * @p dest less than a hold time ago, else 0. */
+static inline uint64_t
+dp_lf_lookup(const struct dp_lcore *lc, const struct dp_lf_set *set, uint64_t key, uint64_t dest)
+{
+	uint64_t word;
+	unsigned w;
+
+#if defined(RTE_ARCH_X86) && defined(__SSE4_1__)
+	/* The four keys in two compares. A key is in at most one valid
+	 * slot (dp_lf_record() updates it in place). */
+	__m128i k = _mm_set1_epi64x((long long)key);
+	__m128i lo = _mm_cmpeq_epi64(_mm_load_si128((const __m128i *)&set->key[0]), k);
+	__m128i hi = _mm_cmpeq_epi64(_mm_load_si128((const __m128i *)&set->key[2]), k);
+	unsigned mask = (unsigned)_mm_movemask_pd(_mm_castsi128_pd(lo)) |
+			(unsigned)_mm_movemask_pd(_mm_castsi128_pd(hi)) << 2;
+
+	if (mask == 0)
+		return 0;
+	w = (unsigned)__builtin_ctz(mask);
+#else
+	for (w = 0; w < DP_LF_WAYS && set->key[w] != key; w++)
+		;
+	if (w == DP_LF_WAYS)
+		return 0;
+#endif
+	word = set->word[w];
+	if ((word & (DP_LF_DEST_MASK | DP_LF_VALID)) != (dest | DP_LF_VALID) ||
+	    ((dp_lf_now(lc) - (word >> DP_LF_TIME_SHIFT)) & DP_LF_TIME_MASK) >= lc->lf_hold)
+		return 0;
+	return word;
+}
+
+void dp_lf_record(struct dp_lcore *lc, uint64_t key, uint64_t dest, uint16_t vtep);
 
 /* Queue a packet for transmission on dataplane port @p port. */
 static inline void
@@ -202,7 +327,48 @@ dp_tx_enqueue(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m)
 
 	if (unlikely(b->nb == DP_TXB_MAX))
 		dp_tx_flush(lc, port);
+	b->bytes += rte_pktmbuf_pkt_len(m);
 	b->pkts[b->nb++] = m;
+}
+
+/*
+ * A cursor on one port's tx buffer for the main path of a burst: opened
+ * with room for every packet still to come, so queueing one is a store
+ * and an increment, with no check and no write back to the lcore context
+ * per packet. Anything else that queues on the port (dp_tx_enqueue(),
+ * the flood path) must come between dp_txc_close() and a new open.
+ */
+struct dp_txc {
+	struct dp_txb *b;
+	uint64_t bytes;
+	uint16_t nb;
+	uint16_t port;
+};
+
+static inline void
+dp_txc_open(struct dp_lcore *lc, struct dp_txc *c, uint16_t port, unsigned need)
+{
+	if (unlikely(lc->tx[port].nb + need > DP_TXB_MAX))
+		dp_tx_flush(lc, port);
+	c->b = &lc->tx[port];
+	c->nb = c->b->nb;
+	c->bytes = c->b->bytes;
+	c->port = port;
+}
+
+/* Queue @p m, whose packet length is @p len. */
+static inline void
+dp_txc_put(struct dp_txc *c, struct rte_mbuf *m, uint32_t len)
+{
+	c->b->pkts[c->nb++] = m;
+	c->bytes += len;
+}
+
+static inline void
+dp_txc_close(struct dp_txc *c)
+{
+	c->b->nb = c->nb;
+	c->b->bytes = c->bytes;
 }
 
 /* rte_pktmbuf_prepend() for a caller that knows the headroom is there
@@ -228,6 +394,7 @@ dp_drop(struct dp_lcore *lc, struct rte_mbuf *m, enum dp_drop reason)
 void dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb);
 void dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb);
 void dp_flood(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m);
+/* Encapsulate towards @p t, count, and queue for transmission (or drop). */
 void dp_encap_one(struct dp_lcore *lc, const struct map_seg *seg,
 		  const struct map_vtep_tmpl *t, struct rte_mbuf *m, uint16_t sport);
 void dp_arp_input(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m);
@@ -235,7 +402,9 @@ void dp_icmp_input(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, uint3
 void dp_arp_solicit_send(struct dp_lcore *lc, rte_be32_t ip);
 void dp_cmd_poll(struct dp_lcore *lc);
 
-/* Learn-event helper used by encap and decap. */
-void dp_learn_post(struct dp_lcore *lc, uint64_t key, uint64_t dest, const struct dp_event *ev);
+/* Learn-event helper used by encap and decap: post @p ev unless the learn
+ * filter says it was posted within the hold time; record it there. */
+void dp_learn_post(struct dp_lcore *lc, uint64_t key, uint64_t dest, uint16_t vtep,
+		   const struct dp_event *ev);
 
 #endif /* VTEP_DP_PRIVATE_H */

@@ -2,11 +2,22 @@
 /*
  * encap.c - access receive: classify by (port, VLAN), learn, encapsulate.
  *
- * Three passes per burst like decap.c: parse every frame and build two FDB
- * keys (destination, source), one bulk lookup of up to 64 keys, then act.
- * A known remote destination is encapsulated by copying its VTEP's
- * precomputed 50-byte header and patching five fields (pkt.h); unknown and
- * group destinations are flooded (flood.c).
+ * A burst goes through four passes (VPP / l3fwd style), each a tight loop:
+ *  1. parse every frame (prefetching DP_PREFETCH frames ahead): segment,
+ *     destination and source keys; prefetch the source's learn-filter set;
+ *  2. the destinations: one bulk lookup, a destination equal to the
+ *     previous frame's looked up once (trains of one flow, many flows to
+ *     one server);
+ *  3. forward: a known remote destination is encapsulated by copying its
+ *     VTEP's precomputed 50-byte header and patching five fields (pkt.h);
+ *     unknown and group destinations are flooded (flood.c);
+ *  4. learn: a source the learn filter vouches for needs nothing, the
+ *     others one bulk lookup. Learning comes last so the filter sets
+ *     prefetched in pass 1 have the whole forwarding work to arrive (with
+ *     many flows they come from memory), and it needs only the keys, not
+ *     the frames, which may be gone by then.
+ * Per-segment and per-VTEP counters are added once per run of frames to
+ * the same segment and VTEP, not once per frame.
  */
 #include <rte_prefetch.h>
 
@@ -14,14 +25,56 @@
 
 struct encap_ctx {
 	uint16_t nb;
+	uint16_t nb_keys;
+	uint16_t last_vid;
+	const struct map_seg *last_seg;
 	struct rte_mbuf *m[DP_BURST_MAX];
 	const struct map_seg *seg[DP_BURST_MAX];
 	uint16_t vid[DP_BURST_MAX];
-	uint64_t key[2 * DP_BURST_MAX]; /* [2i] destination, [2i + 1] source */
-	uint64_t val[2 * DP_BURST_MAX];
+	uint8_t tagged[DP_BURST_MAX];  /* the frame carries an 802.1Q tag */
+	uint8_t dst_ref[DP_BURST_MAX]; /* index of the destination's key in keys[] */
+	uint64_t dst[DP_BURST_MAX];
+	uint64_t src[DP_BURST_MAX];
+	struct dp_lf_set *lf[DP_BURST_MAX];
+	uint64_t keys[DP_BURST_MAX]; /* pass 2: destinations; pass 4: unverified sources */
+	uint64_t vals[DP_BURST_MAX];
+	uint64_t hits;
 };
 
-/* Pass 1 for one frame: @return true when it goes on to the lookup. */
+/* Counters of a run of frames sent to one VTEP in one segment. */
+struct encap_run {
+	uint16_t seg;
+	uint16_t vtep;
+	uint32_t pkts;
+	uint64_t bytes; /* inner frames */
+};
+
+static void
+encap_run_flush(struct dp_lcore *lc, const struct encap_run *r)
+{
+	struct dp_vtep_stats *vs = &lc->vtep_stats[r->vtep];
+	struct dp_seg_stats *ss = &lc->seg_stats[r->seg];
+
+	if (r->pkts == 0)
+		return;
+	DP_STAT_ADD(vs->tx_pkts, r->pkts);
+	DP_STAT_ADD(vs->tx_bytes, r->bytes + (uint64_t)r->pkts * DP_VXLAN_HLEN_IPV4);
+	DP_STAT_ADD(ss->encap_pkts, r->pkts);
+	DP_STAT_ADD(ss->encap_bytes, r->bytes);
+}
+
+static inline void
+encap_run_add(struct dp_lcore *lc, struct encap_run *r, uint16_t seg, uint16_t vtep, uint32_t len)
+{
+	if (unlikely(r->seg != seg || r->vtep != vtep)) {
+		encap_run_flush(lc, r);
+		*r = (struct encap_run){.seg = seg, .vtep = vtep};
+	}
+	r->pkts++;
+	r->bytes += len;
+}
+
+/* Pass 1 for one frame: @return true when it goes on. */
 static inline bool
 encap_classify(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, struct encap_ctx *e)
 {
@@ -30,6 +83,7 @@ encap_classify(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, struct en
 	const struct map_seg *seg;
 	uint16_t vid = 0, idx;
 	unsigned n = e->nb;
+	bool tagged = false;
 
 	if (unlikely(len < RTE_ETHER_HDR_LEN)) {
 		dp_drop(lc, m, DP_DROP_ACC_TRUNCATED);
@@ -41,15 +95,25 @@ encap_classify(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, struct en
 			return false;
 		}
 		vid = (uint16_t)((p[14] << 8 | p[15]) & 0xfff);
+		tagged = true;
 	} else if (m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED) {
 		/* The port (NIC offload, or the kernel under af_packet) took
 		 * the tag out of the frame and left it in the mbuf. */
 		vid = m->vlan_tci & 0xfff;
 	}
-	idx = map_access_seg(lc->map, port, vid);
-	if (unlikely(idx == MAP_SEG_NONE || (seg = map_seg_get(lc->map, idx)) == NULL)) {
-		dp_drop(lc, m, DP_DROP_ACC_NO_SEGMENT);
-		return false;
+	/* Frames of a burst mostly share a VLAN: its segment is looked up
+	 * once (the pointer stays valid for the whole pass, RCU). */
+	if (likely(vid == e->last_vid && e->last_seg != NULL)) {
+		seg = e->last_seg;
+		idx = seg->idx;
+	} else {
+		idx = map_access_seg(lc->map, port, vid);
+		if (unlikely(idx == MAP_SEG_NONE || (seg = map_seg_get(lc->map, idx)) == NULL)) {
+			dp_drop(lc, m, DP_DROP_ACC_NO_SEGMENT);
+			return false;
+		}
+		e->last_vid = vid;
+		e->last_seg = seg;
 	}
 	if (unlikely(rte_is_multicast_ether_addr((const void *)(p + 6)))) {
 		dp_drop(lc, m, DP_DROP_ACC_SRC_GROUP);
@@ -59,118 +123,213 @@ encap_classify(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, struct en
 	e->m[n] = m;
 	e->seg[n] = seg;
 	e->vid[n] = vid;
-	e->key[2 * n] = map_fdb_key(idx, p);
-	e->key[2 * n + 1] = map_fdb_key(idx, p + 6);
+	e->tagged[n] = tagged;
+	e->dst[n] = dp_fdb_key(idx, p);
+	e->src[n] = dp_fdb_key(idx, p + 6);
+	e->lf[n] = dp_lf_set_of(lc, e->src[n]);
+	rte_prefetch0(e->lf[n]);
+	/* The outer header goes in the headroom, a line nothing has touched
+	 * since the mbuf's last use. */
+	__builtin_prefetch(p - DP_VXLAN_HLEN_IPV4, 1,
+	                   3); /* rte_prefetch0_write() is experimental */
 	e->nb = (uint16_t)(n + 1);
 	return true;
 }
 
-/* Learning of the local source: new, moved here, or due a refresh. */
-static inline void
-encap_learn(struct dp_lcore *lc, uint16_t port, struct encap_ctx *e, unsigned i, bool hit)
+static inline uint64_t
+encap_learn_dest(uint16_t port, uint16_t vid)
 {
-	uint64_t v = e->val[2 * i + 1];
-	uint64_t dest = ((uint64_t)port << 16) | e->vid[i];
+	return (uint64_t)port << 16 | vid;
+}
+
+/* Pass 2: the destinations the FDB must answer. */
+static inline void
+encap_dst_keys(struct encap_ctx *e)
+{
+	unsigned nk = 0;
+	uint8_t ref = 0;
+
+	/* The reference is carried in a register: reading back the previous
+	 * frame's would chain every iteration through a store. */
+	for (unsigned i = 0; i < e->nb; i++) {
+		if (i == 0 || e->dst[i] != e->dst[i - 1]) {
+			ref = (uint8_t)nk;
+			e->keys[nk++] = e->dst[i];
+		}
+		e->dst_ref[i] = ref;
+	}
+	e->nb_keys = (uint16_t)nk;
+}
+
+/* Pass 4, learning of a local source the filter did not vouch for (the
+ * FDB's answer in @p hit / @p v): new, moved here, or due a refresh. */
+static void
+encap_learn(struct dp_lcore *lc, uint16_t port, const struct encap_ctx *e, unsigned i, bool hit,
+            uint64_t v)
+{
+	uint64_t dest = encap_learn_dest(port, e->vid[i]);
+	union map_fdb_key k = {.u64 = e->src[i]};
 	struct dp_event ev;
 
-	if (likely(hit) && map_fdb_val_type(v) == MAP_FDB_LOCAL && map_fdb_val_port(v) == port &&
+	if (hit && map_fdb_val_type(v) == MAP_FDB_LOCAL && map_fdb_val_port(v) == port &&
 	    map_fdb_val_vlan(v) == e->vid[i] &&
-	    likely(lc->now_s - map_fdb_val_seen(v) < e->seg[i]->refresh_s))
+	    lc->now_s - map_fdb_val_seen(v) < e->seg[i]->refresh_s) {
+		dp_lf_record(lc, e->src[i], dest, MAP_VTEP_NONE);
 		return;
+	}
 	memset(&ev, 0, sizeof(ev));
 	ev.type = DP_EV_LEARN;
 	ev.remote = 0;
 	ev.seg = e->seg[i]->idx;
 	ev.vni = e->seg[i]->vni;
-	memcpy(ev.mac, rte_pktmbuf_mtod(e->m[i], uint8_t *) + 6, 6);
+	memcpy(ev.mac, k.mac, 6);
 	ev.port = port;
 	ev.vlan = e->vid[i];
-	dp_learn_post(lc, e->key[2 * i + 1], dest, &ev);
+	dp_learn_post(lc, e->src[i], dest, MAP_VTEP_NONE, &ev);
 }
 
-/* Remove the 802.1Q tag: the VLAN is local to this access port, the VNI
- * is the segment's identity on the wire. */
+/* Pass 4: learn the sources of the burst. */
+static void
+encap_learn_burst(struct dp_lcore *lc, uint16_t port, struct encap_ctx *e)
+{
+	uint8_t idx[DP_BURST_MAX], ref[DP_BURST_MAX];
+	unsigned n = 0, nk = 0;
+
+	for (unsigned i = 0; i < e->nb; i++) {
+		if (likely(dp_lf_lookup(lc, e->lf[i], e->src[i],
+		                        encap_learn_dest(port, e->vid[i])) != 0))
+			continue;
+		/* A train from one unverified source is looked up once. */
+		if (n > 0 && e->src[i] == e->src[idx[n - 1]]) {
+			ref[n] = ref[n - 1];
+		} else {
+			ref[n] = (uint8_t)nk;
+			e->keys[nk++] = e->src[i];
+		}
+		idx[n++] = (uint8_t)i;
+	}
+	if (likely(n == 0))
+		return;
+	map_fdb_lookup_bulk(lc->map, e->keys, nk, &e->hits, e->vals);
+	for (unsigned j = 0; j < n; j++)
+		encap_learn(lc, port, e, idx[j], (e->hits >> ref[j]) & 1, e->vals[ref[j]]);
+}
+
+/* Remove the 802.1Q tag (of a frame that has one): the VLAN is local to
+ * this access port, the VNI is the segment's identity on the wire. */
 static inline void
 encap_untag(struct rte_mbuf *m)
 {
 	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
 
-	if (p[12] == 0x81 && p[13] == 0x00) {
-		memmove(p + 4, p, 12);
-		rte_pktmbuf_adj(m, 4);
-	}
+	memmove(p + 4, p, 12);
+	rte_pktmbuf_adj(m, 4);
 }
 
-void
-dp_encap_one(struct dp_lcore *lc, const struct map_seg *seg, const struct map_vtep_tmpl *t,
-	     struct rte_mbuf *m, uint16_t sport)
+/* Prepend and fill the outer header towards @p t, set the tx offload
+ * flags. @return 0, or -1 when the mbuf lacks headroom (left as it was). */
+static inline int
+encap_hdr(const struct dp_lcore *lc, const struct map_seg *seg, const struct map_vtep_tmpl *t,
+          struct rte_mbuf *m, rte_be16_t sport)
 {
 	uint32_t len = rte_pktmbuf_pkt_len(m);
-	const struct dp_port_fast *pf = &lc->port[t->port];
-	struct dp_vtep_stats *vs = &lc->vtep_stats[t->vtep];
-	struct dp_seg_stats *ss = &lc->seg_stats[seg->idx];
+	bool offload = lc->port[t->port].tx_ip_cksum;
 	uint8_t *h;
 
 	h = (uint8_t *)rte_pktmbuf_prepend(m, DP_VXLAN_HLEN_IPV4);
-	if (unlikely(h == NULL)) {
-		dp_drop(lc, m, DP_DROP_NO_MBUF);
-		return;
-	}
+	if (unlikely(h == NULL))
+		return -1;
 	/* IPv4 template (af == AF_INET); an IPv6 underlay adds its own patch
 	 * function for the 70-byte template, the copy stays the same. */
 	memcpy(h, t->hdr, DP_VXLAN_HLEN_IPV4);
-	dp_encap_patch_ipv4(h, len, t->ip_csum_base, sport, seg->vni_word, !pf->tx_ip_cksum);
-	if (pf->tx_ip_cksum) {
+	dp_encap_patch_ipv4(h, len, t->ip_csum_base, sport, seg->vni_word, !offload);
+	if (offload) {
+		/* The outer header is the only one the port must look at:
+		 * a plain IPv4 packet as far as the checksum goes. */
 		m->l2_len = RTE_ETHER_HDR_LEN;
 		m->l3_len = 20;
 		m->ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 	} else {
 		m->ol_flags = 0;
 	}
-	DP_STAT_ADD(vs->tx_pkts, 1);
-	DP_STAT_ADD(vs->tx_bytes, len + DP_VXLAN_HLEN_IPV4);
-	DP_STAT_ADD(ss->encap_pkts, 1);
-	DP_STAT_ADD(ss->encap_bytes, len);
+	return 0;
+}
+
+void
+dp_encap_one(struct dp_lcore *lc, const struct map_seg *seg, const struct map_vtep_tmpl *t,
+             struct rte_mbuf *m, uint16_t sport)
+{
+	struct encap_run r = {
+	        .seg = seg->idx, .vtep = t->vtep, .pkts = 1, .bytes = rte_pktmbuf_pkt_len(m)};
+
+	if (unlikely(encap_hdr(lc, seg, t, m, sport) < 0)) {
+		dp_drop(lc, m, DP_DROP_NO_MBUF);
+		return;
+	}
+	encap_run_flush(lc, &r);
 	dp_tx_enqueue(lc, t->port, m);
 }
 
-/* Pass 3 for a frame with a remote destination. @return 1 if sent. */
+/* Pass 3 for a frame with a remote destination (VTEP @p t, resolved),
+ * queued through @p txc (the underlay: every template sends there).
+ * @return 1 if sent. */
 static inline unsigned
-encap_unicast(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m, uint64_t v)
+encap_unicast(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m, bool tagged,
+              const struct map_vtep_tmpl *t, struct encap_run *run, struct dp_txc *txc)
 {
-	const struct map_vtep_tmpl *t = map_vtep_tmpl(lc->map, map_fdb_val_vtep(v));
-	const uint8_t *p;
 	uint32_t len;
 	uint32_t h;
 
-	if (unlikely(t == NULL || !t->resolved)) {
-		dp_drop(lc, m, DP_DROP_NEIGH_UNRESOLVED);
-		DP_STAT_ADD(lc->seg_stats[seg->idx].drops, 1);
-		return 0;
-	}
-	encap_untag(m);
+	if (unlikely(tagged))
+		encap_untag(m);
 	len = rte_pktmbuf_pkt_len(m);
 	if (unlikely(len + 36 > lc->ul_ip_mtu)) {
 		dp_drop(lc, m, DP_DROP_ENCAP_MTU);
 		DP_STAT_ADD(lc->seg_stats[seg->idx].drops, 1);
 		return 0;
 	}
-	p = rte_pktmbuf_mtod(m, const uint8_t *);
-	h = (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH) ? m->hash.rss
-						    : dp_flow_hash(p, rte_pktmbuf_data_len(m));
-	dp_encap_one(lc, seg, t, m, dp_udp_sport(h));
+	h = (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH)
+	            ? m->hash.rss
+	            : dp_flow_hash(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m));
+	if (unlikely(encap_hdr(lc, seg, t, m, dp_udp_sport(h)) < 0)) {
+		dp_drop(lc, m, DP_DROP_NO_MBUF);
+		return 0;
+	}
+	encap_run_add(lc, run, seg->idx, t->vtep, len);
+	dp_txc_put(txc, m, len + DP_VXLAN_HLEN_IPV4);
 	return 1;
+}
+
+/* Pass 3 for a frame whose destination is not a remote VTEP. */
+static VTEP_NOINLINE void
+encap_other(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m, bool tagged,
+            bool hit, uint64_t v)
+{
+	/* Group MACs are never in the FDB (neither learned nor accepted
+	 * from config or managers), so they miss and flood. */
+	if (hit && map_fdb_val_type(v) == MAP_FDB_LOCAL) {
+		dp_drop(lc, m, DP_DROP_ACC_LOCAL_DST);
+		return;
+	}
+	if (tagged)
+		encap_untag(m);
+	dp_flood(lc, seg, m);
 }
 
 void
 dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb)
 {
+	struct encap_run run = {.seg = MAP_SEG_NONE, .vtep = MAP_VTEP_NONE};
+	const struct map_vtep_tmpl *t = NULL;
+	uint16_t t_idx = MAP_VTEP_NONE;
+	bool t_ok = false;
 	struct encap_ctx e;
-	uint64_t hits = 0;
+	struct dp_txc txc;
 	unsigned nb_out = 0;
 	uint16_t i;
 
 	e.nb = 0;
+	e.last_seg = NULL;
 	for (i = 0; i < nb && i < DP_PREFETCH; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < nb; i++) {
@@ -180,23 +339,37 @@ dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint
 	}
 	if (e.nb == 0)
 		return;
-	map_fdb_lookup_bulk(lc->map, e.key, 2u * e.nb, &hits, e.val);
+	encap_dst_keys(&e);
+	map_fdb_lookup_bulk(lc->map, e.keys, e.nb_keys, &e.hits, e.vals);
+	dp_txc_open(lc, &txc, lc->ul_port, e.nb);
 	for (i = 0; i < e.nb; i++) {
-		struct rte_mbuf *m = e.m[i];
-		bool dst_hit = (hits >> (2 * i)) & 1;
-		uint64_t v = e.val[2 * i];
+		unsigned k = e.dst_ref[i];
+		uint64_t v = e.vals[k];
+		bool hit = (e.hits >> k) & 1;
 
-		encap_learn(lc, port, &e, i, (hits >> (2 * i + 1)) & 1);
-		/* Group MACs are never in the FDB (neither learned nor
-		 * accepted from config or managers), so they miss and flood. */
-		if (likely(dst_hit) && likely(map_fdb_val_type(v) == MAP_FDB_REMOTE)) {
-			nb_out += encap_unicast(lc, e.seg[i], m, v);
-		} else if (dst_hit && map_fdb_val_type(v) == MAP_FDB_LOCAL) {
-			dp_drop(lc, m, DP_DROP_ACC_LOCAL_DST);
+		if (likely(hit) && likely(map_fdb_val_type(v) == MAP_FDB_REMOTE)) {
+			/* Consecutive frames mostly go to one VTEP. */
+			if (unlikely(map_fdb_val_vtep(v) != t_idx)) {
+				t_idx = map_fdb_val_vtep(v);
+				t = map_vtep_tmpl(lc->map, t_idx);
+				t_ok = t != NULL && t->resolved;
+			}
+			if (likely(t_ok)) {
+				nb_out += encap_unicast(lc, e.seg[i], e.m[i], e.tagged[i], t, &run,
+				                        &txc);
+			} else {
+				dp_drop(lc, e.m[i], DP_DROP_NEIGH_UNRESOLVED);
+				DP_STAT_ADD(lc->seg_stats[e.seg[i]->idx].drops, 1);
+			}
 		} else {
-			encap_untag(m);
-			dp_flood(lc, e.seg[i], m);
+			/* The flood path queues on the underlay itself. */
+			dp_txc_close(&txc);
+			encap_other(lc, e.seg[i], e.m[i], e.tagged[i], hit, v);
+			dp_txc_open(lc, &txc, lc->ul_port, e.nb - i);
 		}
 	}
+	dp_txc_close(&txc);
+	encap_run_flush(lc, &run);
 	DP_STAT_ADD(lc->stats.encap_pkts, nb_out);
+	encap_learn_burst(lc, port, &e);
 }

@@ -27,14 +27,11 @@ dp_tx_flush(struct dp_lcore *lc, uint16_t port)
 {
 	struct dp_txb *b = &lc->tx[port];
 	uint16_t ethdev = lc->port[port].ethdev;
-	uint64_t bytes = 0;
+	uint64_t bytes = b->bytes;
 	uint16_t sent, n = b->nb;
 
 	if (n == 0)
 		return;
-	/* Lengths before the PMD owns (and may free) the mbufs. */
-	for (uint16_t i = 0; i < n; i++)
-		bytes += rte_pktmbuf_pkt_len(b->pkts[i]);
 	sent = rte_eth_tx_burst(ethdev, lc->txq, b->pkts, n);
 	if (unlikely(sent < n)) /* one retry: software ports drain in bursts */
 		sent += rte_eth_tx_burst(ethdev, lc->txq, b->pkts + sent, (uint16_t)(n - sent));
@@ -48,6 +45,7 @@ dp_tx_flush(struct dp_lcore *lc, uint16_t port)
 	DP_STAT_ADD(lc->stats.port_tx_pkts[port], sent);
 	DP_STAT_ADD(lc->stats.port_tx_bytes[port], bytes);
 	b->nb = 0;
+	b->bytes = 0;
 }
 
 void
@@ -60,16 +58,39 @@ dp_event_post(struct dp_lcore *lc, const struct dp_event *ev)
 }
 
 void
-dp_learn_post(struct dp_lcore *lc, uint64_t key, uint64_t dest, const struct dp_event *ev)
+dp_lf_record(struct dp_lcore *lc, uint64_t key, uint64_t dest, uint16_t vtep)
 {
-	/* Fibonacci hashing of the key picks the dedup slot. */
-	struct dp_evf_slot *s = &lc->evf[(key * 0x9e3779b97f4a7c15ull) >> 54];
+	struct dp_lf_set *set = dp_lf_set_of(lc, key);
+	uint64_t now = dp_lf_now(lc), oldest = 0;
+	unsigned victim = 0;
 
-	if (s->key == key && s->dest == dest && lc->now_tsc - s->tsc < lc->evf_hold_tsc)
+	/* The source's own slot, else an empty one, else the oldest. */
+	for (unsigned w = 0; w < DP_LF_WAYS; w++) {
+		uint64_t age = (now - (set->word[w] >> DP_LF_TIME_SHIFT)) & DP_LF_TIME_MASK;
+
+		if (set->key[w] == key && (set->word[w] & DP_LF_VALID)) {
+			victim = w;
+			break;
+		}
+		if (!(set->word[w] & DP_LF_VALID))
+			age = DP_LF_TIME_MASK + 1;
+		if (age >= oldest) {
+			oldest = age;
+			victim = w;
+		}
+	}
+	set->key[victim] = key;
+	set->word[victim] = DP_LF_VALID | now << DP_LF_TIME_SHIFT |
+			    (uint64_t)vtep << DP_LF_VTEP_SHIFT | (dest & DP_LF_DEST_MASK);
+}
+
+void
+dp_learn_post(struct dp_lcore *lc, uint64_t key, uint64_t dest, uint16_t vtep,
+	      const struct dp_event *ev)
+{
+	if (dp_lf_lookup(lc, dp_lf_set_of(lc, key), key, dest) != 0)
 		return;
-	s->key = key;
-	s->dest = dest;
-	s->tsc = lc->now_tsc;
+	dp_lf_record(lc, key, dest, vtep);
 	dp_event_post(lc, ev);
 }
 
@@ -95,16 +116,11 @@ dp_idle(struct dp_lcore *lc)
 	DP_STAT_ADD(lc->stats.idle_sleeps, 1);
 }
 
-static inline unsigned
-dp_poll_queue(struct dp_lcore *lc, const struct dp_rxq *q)
+uint16_t
+dp_burst_input(struct dp_lcore *lc, const struct dp_rxq *q, struct rte_mbuf **pkts, uint16_t nb)
 {
-	struct rte_mbuf *pkts[DP_BURST_MAX];
 	uint64_t bytes = 0;
-	uint16_t nb;
 
-	nb = rte_eth_rx_burst(q->ethdev, q->queue, pkts, DP_BURST_MAX);
-	if (nb == 0)
-		return 0;
 	for (uint16_t i = 0; i < nb; i++)
 		bytes += rte_pktmbuf_pkt_len(pkts[i]);
 	DP_STAT_ADD(lc->stats.port_rx_pkts[q->port], nb);
@@ -120,6 +136,18 @@ dp_poll_queue(struct dp_lcore *lc, const struct dp_rxq *q)
 	return nb;
 }
 
+static inline unsigned
+dp_poll_queue(struct dp_lcore *lc, const struct dp_rxq *q)
+{
+	struct rte_mbuf *pkts[DP_BURST_MAX];
+	uint16_t nb;
+
+	nb = rte_eth_rx_burst(q->ethdev, q->queue, pkts, DP_BURST_MAX);
+	if (nb == 0)
+		return 0;
+	return dp_burst_input(lc, q, pkts, nb);
+}
+
 int
 dp_lcore_main(void *arg)
 {
@@ -132,8 +160,7 @@ dp_lcore_main(void *arg)
 	while (likely(!__atomic_load_n(&dp_stop_flag, __ATOMIC_RELAXED))) {
 		unsigned got = 0;
 
-		lc->now_tsc = rte_rdtsc();
-		lc->now_s = map_now_s(lc->map, lc->now_tsc);
+		dp_lcore_tick(lc);
 		for (uint16_t q = 0; q < lc->nb_rxq; q++)
 			got += dp_poll_queue(lc, &lc->rxq[q]);
 		if (lc->cmd_ring != NULL)

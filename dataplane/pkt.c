@@ -183,6 +183,38 @@ ul_check_vxlan(const uint8_t *ip, uint32_t hlen, uint32_t payload, const struct 
 }
 
 void
+dp_ul_ctx_init(struct dp_ul_ctx *c, const struct rte_ether_addr *mac, rte_be32_t vtep_ip,
+	       rte_be32_t port_ip, rte_be16_t udp_port)
+{
+	static const uint8_t vx_flags[4] = {0x08, 0, 0, 0};
+	uint8_t *w = c->fast_want, *m = c->fast_mask;
+
+	memset(c, 0, sizeof(*c));
+	c->mac = *mac;
+	c->vtep_ip = vtep_ip;
+	c->port_ip = port_ip;
+	c->udp_port = udp_port;
+	memcpy(w, mac, 6); /* destination: us */
+	memset(m, 0xff, 6);
+	w[12] = 0x08; /* IPv4 */
+	m[12] = m[13] = 0xff;
+	w[14] = 0x45; /* version 4, no options */
+	m[14] = 0xff;
+	m[20] = 0x3f; /* no fragment: offset and MF clear (DF may be set) */
+	m[21] = 0xff;
+	w[23] = IPPROTO_UDP;
+	m[23] = 0xff;
+	memcpy(w + 30, &vtep_ip, 4); /* to our VTEP address */
+	memset(m + 30, 0xff, 4);
+	memcpy(w + 36, &udp_port, 2); /* UDP destination port */
+	memset(m + 36, 0xff, 2);
+	memset(m + 40, 0xff, 2);       /* UDP checksum 0 (else the slow path checks it) */
+	memcpy(w + 42, vx_flags, 4);   /* VXLAN: I flag only, reserved 0 */
+	memset(m + 42, 0xff, 4);
+	m[49] = 0xff;                  /* last reserved byte */
+}
+
+void
 dp_ul_classify_slow(const uint8_t *p, uint32_t len, const struct dp_ul_ctx *c, bool ip_cksum_good,
 		    struct dp_ul_info *out)
 {

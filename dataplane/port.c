@@ -89,14 +89,29 @@ port_configure(struct dp *dp, struct dp_port *p)
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP | RTE_ETH_RSS_TCP) &
 						   info.flow_type_rss_offloads;
+		/* The hash in the mbuf is the encap's entropy source port:
+		 * free where the NIC delivers it (encap.c). */
+		conf.rxmode.offloads |= info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_RSS_HASH;
 	}
+	/* Every mbuf we send comes from our one pool with a reference
+	 * count of 1 (flood copies are deep copies): the PMD may return them
+	 * to the pool without checking either. */
+	p->tx_fast_free = (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE) != 0;
+	if (p->tx_fast_free)
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
 	if (p->conf.role == DP_PORT_UNDERLAY) {
 		p->tx_ip_cksum = (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) != 0;
 		p->rx_ip_cksum = (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) != 0;
+		/* A NIC that parses VXLAN reports the outer header's checksum
+		 * apart (decap.c): ask for it where it can. */
+		p->rx_outer_ip_cksum =
+			(info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_OUTER_IPV4_CKSUM) != 0;
 		if (p->tx_ip_cksum)
 			conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
 		if (p->rx_ip_cksum)
 			conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
+		if (p->rx_outer_ip_cksum)
+			conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_OUTER_IPV4_CKSUM;
 	}
 	r = rte_eth_dev_configure(p->ethdev, nq, nq, &conf);
 	if (r != 0) {
@@ -187,7 +202,8 @@ port_queues_setup(struct dp *dp, struct dp_port *p)
 	for (uint16_t q = 0; q < p->nb_rxq; q++) {
 		struct rte_eth_rxconf rxc = info.default_rxconf;
 
-		rxc.offloads = p->rx_ip_cksum ? RTE_ETH_RX_OFFLOAD_IPV4_CKSUM : 0;
+		rxc.offloads = (p->rx_ip_cksum ? RTE_ETH_RX_OFFLOAD_IPV4_CKSUM : 0) |
+			       (p->rx_outer_ip_cksum ? RTE_ETH_RX_OFFLOAD_OUTER_IPV4_CKSUM : 0);
 		r = rte_eth_rx_queue_setup(p->ethdev, q, p->conf.rx_desc, (unsigned)sock, &rxc,
 					   dp->pool);
 		if (r != 0) {
@@ -198,7 +214,8 @@ port_queues_setup(struct dp *dp, struct dp_port *p)
 	for (uint16_t q = 0; q < p->nb_txq; q++) {
 		struct rte_eth_txconf txc = info.default_txconf;
 
-		txc.offloads = p->tx_ip_cksum ? RTE_ETH_TX_OFFLOAD_IPV4_CKSUM : 0;
+		txc.offloads = (p->tx_ip_cksum ? RTE_ETH_TX_OFFLOAD_IPV4_CKSUM : 0) |
+			       (p->tx_fast_free ? RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE : 0);
 		r = rte_eth_tx_queue_setup(p->ethdev, q, p->conf.tx_desc, (unsigned)sock, &txc);
 		if (r != 0) {
 			LOG_ERR(dp, "port %s: tx queue %u: %s", p->conf.name, q, rte_strerror(-r));
@@ -241,6 +258,24 @@ dp_ports_setup(struct dp *dp)
 	return 0;
 }
 
+/* Tell a NIC that parses tunnels which UDP port is VXLAN here (4789 is
+ * known to most; another gateway.udp_port is not), so it reports the outer
+ * checksum apart and can hash on the inner headers. Best effort. */
+static void
+port_udp_tunnel(const struct dp *dp, const struct dp_port *p)
+{
+	struct rte_eth_udp_tunnel t = {.udp_port = dp->conf.udp_port,
+				       .prot_type = RTE_ETH_TUNNEL_TYPE_VXLAN};
+	int r = rte_eth_dev_udp_tunnel_port_add(p->ethdev, &t);
+
+	if (r == 0)
+		LOG_INFO(dp, "port %s: UDP port %u registered as VXLAN with the device", p->conf.name,
+			 dp->conf.udp_port);
+	else if (r != -ENOTSUP)
+		LOG_WARN(dp, "port %s: cannot register UDP port %u as VXLAN: %s", p->conf.name,
+			 dp->conf.udp_port, rte_strerror(-r));
+}
+
 int
 dp_ports_start(struct dp *dp)
 {
@@ -256,6 +291,8 @@ dp_ports_start(struct dp *dp)
 			return r;
 		}
 		p->started = true;
+		if (p->conf.role == DP_PORT_UNDERLAY)
+			port_udp_tunnel(dp, p);
 		/* Access ports carry every VM's MAC; the underlay only ours
 		 * (and broadcast, for ARP). */
 		if (p->conf.role == DP_PORT_ACCESS || p->promisc) {

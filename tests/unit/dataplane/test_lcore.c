@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_lcore.c - the per-lcore helpers of the burst loop that need no
+ * EAL: FDB keys built in registers against map_fdb_key(), and the learn
+ * filter (dataplane/dp_private.h): a source is vouched for with the
+ * destination it was recorded with, for one hold time, and a full set
+ * gives up its oldest source.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "dataplane/dp_private.h"
+
+static uint64_t
+rnd(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static void
+test_fdb_key(void **state)
+{
+	uint64_t x = 2463534242ull;
+	uint8_t frame[16];
+
+	(void)state;
+	for (unsigned n = 0; n < 100000; n++) {
+		uint16_t seg = (uint16_t)(rnd(&x) % MAP_SEG_MAX);
+
+		for (unsigned i = 0; i < sizeof(frame); i++)
+			frame[i] = (uint8_t)rnd(&x);
+		assert_true(dp_fdb_key(seg, frame) == map_fdb_key(seg, frame));
+		assert_true(dp_fdb_key(seg, frame + 6) == map_fdb_key(seg, frame + 6));
+	}
+}
+
+static int
+lc_setup(void **state)
+{
+	struct dp_lcore *lc = calloc(1, sizeof(*lc));
+
+	if (lc == NULL || posix_memalign((void **)&lc->lf, 64, sizeof(*lc->lf) * DP_LF_SETS) != 0)
+		return -1;
+	memset(lc->lf, 0, sizeof(*lc->lf) * DP_LF_SETS);
+	lc->tsc_hz = 2000000000ull;
+	lc->lf_hold_tsc = lc->tsc_hz / 4;
+	lc->lf_hold = lc->lf_hold_tsc >> DP_LF_TICK_SHIFT;
+	lc->now_tsc = 1ull << 40;
+	*state = lc;
+	return 0;
+}
+
+static int
+lc_teardown(void **state)
+{
+	struct dp_lcore *lc = *state;
+
+	free(lc->lf);
+	free(lc);
+	return 0;
+}
+
+static uint64_t
+lf_get(struct dp_lcore *lc, uint64_t key, uint64_t dest)
+{
+	return dp_lf_lookup(lc, dp_lf_set_of(lc, key), key, dest);
+}
+
+static void
+test_lf_hold(void **state)
+{
+	struct dp_lcore *lc = *state;
+	uint8_t mac[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};
+	uint64_t key = map_fdb_key(3, mac), local = 1u << 16 | 100;
+	uint64_t remote = 1ull << 32 | 0x0a000001, w;
+
+	assert_true(lf_get(lc, key, local) == 0);
+	dp_lf_record(lc, key, local, MAP_VTEP_NONE);
+	assert_true(lf_get(lc, key, local) != 0);
+	/* Another destination (a move) is not vouched for. */
+	assert_true(lf_get(lc, key, remote) == 0);
+	assert_true(lf_get(lc, key ^ 1, local) == 0);
+	/* Recorded again elsewhere: updated in place, with its VTEP. */
+	dp_lf_record(lc, key, remote, 4242);
+	assert_true(lf_get(lc, key, local) == 0);
+	w = lf_get(lc, key, remote);
+	assert_true(w != 0);
+	assert_int_equal((uint16_t)(w >> DP_LF_VTEP_SHIFT), 4242);
+	/* Good for a hold time, not after. */
+	lc->now_tsc += lc->lf_hold_tsc / 2;
+	assert_true(lf_get(lc, key, remote) != 0);
+	lc->now_tsc += lc->lf_hold_tsc;
+	assert_true(lf_get(lc, key, remote) == 0);
+}
+
+static void
+test_lf_eviction(void **state)
+{
+	struct dp_lcore *lc = *state;
+	const struct dp_lf_set *set = NULL;
+	uint64_t keys[DP_LF_WAYS + 1], x = 99;
+	unsigned n = 0;
+
+	/* Five sources that share a set. */
+	while (n < DP_LF_WAYS + 1) {
+		uint64_t k = rnd(&x) & 0xffffffffffffull;
+
+		if (set == NULL)
+			set = dp_lf_set_of(lc, k);
+		if (dp_lf_set_of(lc, k) == set)
+			keys[n++] = k;
+	}
+	for (unsigned i = 0; i < DP_LF_WAYS; i++) {
+		dp_lf_record(lc, keys[i], i, MAP_VTEP_NONE);
+		lc->now_tsc += 1ull << DP_LF_TICK_SHIFT;
+	}
+	for (unsigned i = 0; i < DP_LF_WAYS; i++)
+		assert_true(lf_get(lc, keys[i], i) != 0);
+	/* Keys[0] was touched again: keys[1] is now the oldest. */
+	dp_lf_record(lc, keys[0], 0, MAP_VTEP_NONE);
+	dp_lf_record(lc, keys[DP_LF_WAYS], 9, MAP_VTEP_NONE);
+	assert_true(lf_get(lc, keys[DP_LF_WAYS], 9) != 0);
+	assert_true(lf_get(lc, keys[0], 0) != 0);
+	assert_true(lf_get(lc, keys[1], 1) == 0);
+	for (unsigned i = 2; i < DP_LF_WAYS; i++)
+		assert_true(lf_get(lc, keys[i], i) != 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_fdb_key),
+	        cmocka_unit_test_setup_teardown(test_lf_hold, lc_setup, lc_teardown),
+	        cmocka_unit_test_setup_teardown(test_lf_eviction, lc_setup, lc_teardown),
+	};
+
+	return cmocka_run_group_tests_name("dataplane lcore helpers", tests, NULL, NULL);
+}
