@@ -281,8 +281,13 @@ run_paced(struct gen *g, uint64_t total)
 
 		if (total && due > total)
 			due = total;
-		if (due > g->offered)
-			tx_frames(g, (unsigned)(due - g->offered), &next);
+		/* Back from a stall: the frames due meanwhile beyond the
+		 * backlog are skipped (learning never skips a MAC). */
+		if (g->o.rate > 0 && g->o.mode != GEN_LEARN &&
+		    due > g->offered + g->skipped + GEN_BACKLOG)
+			g->skipped = due - g->offered - GEN_BACKLOG;
+		if (due > g->offered + g->skipped)
+			tx_frames(g, (unsigned)(due - g->offered - g->skipped), &next);
 		rx_drain(g);
 		now = rte_rdtsc();
 	}

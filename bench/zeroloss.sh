@@ -27,7 +27,8 @@
 #   DIRS=encap HOLD_SECONDS=10 bench/zeroloss.sh
 # Knobs: DIRS FLOWS LOAD (or LOADS="0.9 0.7 0.5": a ladder) HOLD_SECONDS
 # MAX_SECONDS RSIZE (memif ring: 2^RSIZE descriptors, default 12 = 4096
-# like a NIC queue) FDB_ENTRIES, and lib.sh's.
+# like a NIC queue) PMD_FIFO (1: forwarding thread SCHED_FIFO, as on an
+# isolated core) FDB_ENTRIES, and lib.sh's.
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -37,6 +38,7 @@ LOADS=${LOADS:-${LOAD:-0.9}} # one or more fractions of the maximum, each held H
 HOLD_SECONDS=${HOLD_SECONDS:-60}
 MAX_SECONDS=${MAX_SECONDS:-10}
 RSIZE=${RSIZE:-12}
+PMD_FIFO=${PMD_FIFO:-0} # 1: the forwarding thread under SCHED_FIFO (lib.sh pmd_fifo)
 
 bench_init zeroloss
 "$GEN" pcap "$WORK/pcaps" --flows "$FLOWS" || die "cannot write the pcap files"
@@ -111,6 +113,7 @@ run_dir() { # DIR
 	vtepd_wait "$pid" || die "vtepd did not start, see $RESULTS/logs/$1.vtepd.log"
 	((FDB_ENTRIES > 0)) && vtepd_fill "$RESULTS/logs/$1.fill.log" "$FLOWS"
 	tid=$(pmd_tid "$pid")
+	((PMD_FIFO)) && pmd_fifo "$pid" "$tid"
 
 	# 1. The maximum, measured on vtepd's output while the generator floods.
 	gen "$1.max" "$pcap" 0 "$MAX_SECONDS" &
