@@ -56,10 +56,10 @@ install: build
 	meson install -C $(BUILD)
 
 format:
-	@git ls-files '*.c' '*.h' | xargs clang-format -i
+	@git ls-files '*.c' '*.h' | xargs clang-format-14 -i
 
 check-format:
-	@git ls-files '*.c' '*.h' | xargs clang-format --dry-run --Werror
+	@git ls-files '*.c' '*.h' | xargs clang-format-14 --dry-run --Werror
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

@@ -13,11 +13,11 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
-#define VTEP_UNUSED    __attribute__((unused))
-#define VTEP_COLD      __attribute__((cold, noinline))
-#define VTEP_NOINLINE  __attribute__((noinline))
+#define VTEP_UNUSED       __attribute__((unused))
+#define VTEP_COLD         __attribute__((cold, noinline))
+#define VTEP_NOINLINE     __attribute__((noinline))
 #define VTEP_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#define VTEP_WARN_UNUSED __attribute__((warn_unused_result))
+#define VTEP_WARN_UNUSED  __attribute__((warn_unused_result))
 
 #define VTEP_LIKELY(x)   __builtin_expect(!!(x), 1)
 #define VTEP_UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -30,12 +30,12 @@
 #ifdef VTEP_DEBUG
 #include <stdio.h>
 #include <stdlib.h>
-#define VTEP_ASSERT(c)                                                                     \
-	do {                                                                               \
-		if (!(c)) {                                                                \
-			fprintf(stderr, "%s:%d: assertion failed: %s\n", __FILE__, __LINE__, #c); \
-			abort();                                                           \
-		}                                                                          \
+#define VTEP_ASSERT(c)                                                                             \
+	do {                                                                                       \
+		if (!(c)) {                                                                        \
+			fprintf(stderr, "%s:%d: assertion failed: %s\n", __FILE__, __LINE__, #c);  \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 #else
 #define VTEP_ASSERT(c) ((void)0)

@@ -115,9 +115,9 @@ log_level_parse(const char *name)
 		const char *name;
 		int level;
 	} levels[] = {
-		{"error", RTE_LOG_ERR},	  {"err", RTE_LOG_ERR},	    {"warning", RTE_LOG_WARNING},
-		{"warn", RTE_LOG_WARNING}, {"notice", RTE_LOG_NOTICE}, {"info", RTE_LOG_INFO},
-		{"debug", RTE_LOG_DEBUG},
+	        {"error", RTE_LOG_ERR},    {"err", RTE_LOG_ERR},       {"warning", RTE_LOG_WARNING},
+	        {"warn", RTE_LOG_WARNING}, {"notice", RTE_LOG_NOTICE}, {"info", RTE_LOG_INFO},
+	        {"debug", RTE_LOG_DEBUG},
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(levels); i++)

@@ -40,7 +40,7 @@ extern int vtep_logtype_xapi;
 extern int vtep_logtype_tls;
 extern int vtep_logtype_tel;
 
-#define LOG__(lvl, topic, fmt, ...)                                                           \
+#define LOG__(lvl, topic, fmt, ...)                                                                \
 	rte_log(RTE_LOG_##lvl, vtep_logtype_##topic, "vtepd." #topic ": " fmt "\n", ##__VA_ARGS__)
 
 #define LOG_ERR(topic, fmt, ...)   LOG__(ERR, topic, fmt, ##__VA_ARGS__)
@@ -58,9 +58,9 @@ struct log_rl {
 	uint32_t nb_suppressed;
 };
 
-#define LOG_RL_INIT(burst_, interval_s_)                                                      \
-	{                                                                                      \
-		.burst = (burst_), .interval_s = (interval_s_)                                 \
+#define LOG_RL_INIT(burst_, interval_s_)                                                           \
+	{                                                                                          \
+		.burst = (burst_), .interval_s = (interval_s_)                                     \
 	}
 
 /**
@@ -70,14 +70,14 @@ struct log_rl {
  */
 uint32_t log_rl_allow(struct log_rl *rl);
 
-#define LOG__RL(lvl, rl, topic, fmt, ...)                                                     \
-	do {                                                                                   \
-		uint32_t log_ok_ = log_rl_allow(rl);                                           \
-		if (log_ok_ == 1)                                                              \
-			LOG__(lvl, topic, fmt, ##__VA_ARGS__);                                 \
-		else if (log_ok_ > 1)                                                          \
+#define LOG__RL(lvl, rl, topic, fmt, ...)                                                          \
+	do {                                                                                       \
+		uint32_t log_ok_ = log_rl_allow(rl);                                               \
+		if (log_ok_ == 1)                                                                  \
+			LOG__(lvl, topic, fmt, ##__VA_ARGS__);                                     \
+		else if (log_ok_ > 1)                                                              \
 			LOG__(lvl, topic, fmt " (%u similar messages suppressed)", ##__VA_ARGS__,  \
-			      log_ok_ - 1);                                                    \
+			      log_ok_ - 1);                                                        \
 	} while (0)
 
 #define LOG_ERR_RL(rl, topic, fmt, ...)  LOG__RL(ERR, rl, topic, fmt, ##__VA_ARGS__)

@@ -105,8 +105,8 @@ netaddr_mac_parse(const char *s, uint8_t mac[6])
 const char *
 netaddr_mac_fmt(const uint8_t mac[6], char *buf, size_t size)
 {
-	snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
-		 mac[4], mac[5]);
+	snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
+	         mac[5]);
 	return buf;
 }
 

@@ -30,18 +30,18 @@
 #include "common/netaddr.h"
 #include "ctl.h"
 
-#define BIND_HASH_BITS 16
-#define BIND_HASH_SIZE (1u << BIND_HASH_BITS)
+#define BIND_HASH_BITS    16
+#define BIND_HASH_SIZE    (1u << BIND_HASH_BITS)
 #define SRC_UPDATES_BURST 512
 
 struct binding {
 	struct binding *next;     /* hash chain by (source, MAC, network) */
 	struct binding *mac_next; /* hash chain by MAC */
 	uint16_t src_id;
-	uint64_t gen;         /* the sync generation that last confirmed it */
+	uint64_t gen; /* the sync generation that last confirmed it */
 	struct src_binding b;
-	int cfg_seg;          /* resolved segment, -1 = none */
-	uint16_t seg_idx;     /* map index it is installed in */
+	int cfg_seg;      /* resolved segment, -1 = none */
+	uint16_t seg_idx; /* map index it is installed in */
 	bool installed;
 	const char *why;
 	struct map_dest dest;
@@ -145,7 +145,8 @@ seg_of_network(const struct cfg *cfg, const struct src_binding *sb)
 
 		for (unsigned j = 0; j < s->nb_networks; j++)
 			if (strcmp(s->networks[j], sb->network) == 0 ||
-			    (sb->network_alt[0] != '\0' && strcmp(s->networks[j], sb->network_alt) == 0))
+			    (sb->network_alt[0] != '\0' &&
+			     strcmp(s->networks[j], sb->network_alt) == 0))
 				return (int)i;
 	}
 	return -1;
@@ -212,7 +213,7 @@ bind_uninstall(struct ctl_bindings *b, struct binding *e)
 
 	if (e->installed)
 		deleted = map_fdb_del(b->c->map, e->seg_idx, e->b.mac, MAP_SRC_MANAGER,
-				      e->src_id) == 0;
+		                      e->src_id) == 0;
 	e->installed = false;
 	if (!deleted)
 		return;
@@ -255,8 +256,9 @@ bind_install(struct ctl_bindings *b, struct binding *e)
 		return;
 	}
 	e->installed = false;
-	e->why = r == -EPERM ? "a static entry has precedence"
-	       : r == -ENOSPC ? "MAC limit reached" : "table error";
+	e->why = r == -EPERM    ? "a static entry has precedence"
+	         : r == -ENOSPC ? "MAC limit reached"
+	                        : "table error";
 }
 
 static void
@@ -339,7 +341,7 @@ bind_update(struct ctl_bindings *b, const struct src_update *u)
 	case SRC_OP_SYNC_END:
 		n = bind_sweep(b, u->src_id, b->gen[u->src_id]);
 		LOG_INFO(ctl, "manager source %u: sync done, %u vanished binding(s) removed",
-			 u->src_id, n);
+		         u->src_id, n);
 		break;
 	case SRC_OP_FLUSH:
 		n = bind_sweep(b, u->src_id, UINT64_MAX);
@@ -392,7 +394,8 @@ bindings_counts(const struct ctl_bindings *b, uint16_t src_id, struct bindings_c
 			out->total++;
 			if (e->installed)
 				out->installed++;
-			else if (e->why != NULL && strcmp(e->why, "a static entry has precedence") == 0)
+			else if (e->why != NULL &&
+			         strcmp(e->why, "a static entry has precedence") == 0)
 				out->shadowed++;
 			else
 				out->unresolved++;
@@ -405,9 +408,12 @@ bindings_walk(const struct ctl_bindings *b, binding_walk_fn fn, void *arg)
 {
 	for (uint32_t i = 0; i < BIND_HASH_SIZE; i++) {
 		for (const struct binding *e = b->hash[i]; e != NULL; e = e->next) {
-			struct binding_info bi = {.src_id = e->src_id, .b = &e->b,
-						  .cfg_seg = e->cfg_seg, .installed = e->installed,
-						  .why = e->why, .dest = e->dest};
+			struct binding_info bi = {.src_id = e->src_id,
+			                          .b = &e->b,
+			                          .cfg_seg = e->cfg_seg,
+			                          .installed = e->installed,
+			                          .why = e->why,
+			                          .dest = e->dest};
 
 			if (fn(&bi, arg) != 0)
 				return;

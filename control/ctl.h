@@ -29,42 +29,42 @@ struct ctl_tel;
 
 /* Where each configured segment / static entry lives in the tables. */
 struct ctl_seg {
-	uint16_t idx;        /* map segment index */
+	uint16_t idx; /* map segment index */
 };
 
 struct ctl_stats {
-	uint64_t events;         /* learn + neighbour events applied */
-	uint64_t learn_pinned;   /* a static/manager MAC seen elsewhere */
+	uint64_t events;       /* learn + neighbour events applied */
+	uint64_t learn_pinned; /* a static/manager MAC seen elsewhere */
 	uint64_t learn_moves;
-	uint64_t learn_limit;    /* not learned: MAC limit */
-	uint64_t learn_stale;    /* events for a segment a reload removed */
+	uint64_t learn_limit; /* not learned: MAC limit */
+	uint64_t learn_stale; /* events for a segment a reload removed */
 	uint64_t reloads;
 	uint64_t reload_failures;
-	uint64_t src_updates;    /* manager updates applied */
-	uint64_t last_apply_us;  /* manager update: received -> in the table */
+	uint64_t src_updates;   /* manager updates applied */
+	uint64_t last_apply_us; /* manager update: received -> in the table */
 	uint64_t max_apply_us;
 };
 
 struct ctl {
-	struct cfg *cfg;             /* the running configuration */
+	struct cfg *cfg; /* the running configuration */
 	char cfg_path[CFG_PATH_MAX];
 	char socket_override[CFG_PATH_MAX]; /* --socket: wins over every loaded file */
 	struct map *map;
 	struct dp *dp;
-	struct ctl_seg *segs;        /* [cfg->nb_segments] */
+	struct ctl_seg *segs; /* [cfg->nb_segments] */
 	struct ctl_neigh *neigh;
 	struct ctl_bindings *bindings;
 	struct ctl_mgmt *mgmt;
-	struct ctl_tel *tel;         /* telemetry (tel.h) */
+	struct ctl_tel *tel; /* telemetry (tel.h) */
 	struct src_queue *srcq;
 	struct src *srcs[SRC_MAX];
 	unsigned nb_srcs;
-	char *src_sig[SRC_MAX];      /* [id - 1]: the settings source id runs with */
+	char *src_sig[SRC_MAX]; /* [id - 1]: the settings source id runs with */
 	int epfd;
 	int sigfd;
 	volatile bool stop;
-	uint64_t start_ns;           /* CLOCK_MONOTONIC at start */
-	uint64_t last_slow_ns;       /* last slow tick (neighbours, ageing) */
+	uint64_t start_ns;     /* CLOCK_MONOTONIC at start */
+	uint64_t last_slow_ns; /* last slow tick (neighbours, ageing) */
 	struct ctl_stats stats;
 };
 
@@ -159,9 +159,9 @@ void bindings_counts(const struct ctl_bindings *b, uint16_t src_id, struct bindi
 struct binding_info {
 	uint16_t src_id;
 	const struct src_binding *b;
-	int cfg_seg;            /* -1 = network in no segment */
+	int cfg_seg; /* -1 = network in no segment */
 	bool installed;
-	const char *why;        /* when not installed */
+	const char *why; /* when not installed */
 	struct map_dest dest;
 };
 typedef int (*binding_walk_fn)(const struct binding_info *bi, void *arg);

@@ -83,7 +83,7 @@ seg_conf_of(const struct cfg *cfg, const struct cfg_segment *s, struct map_seg_c
 
 static bool
 seg_same(const struct cfg *a, const struct cfg_segment *x, const struct cfg *b,
-	 const struct cfg_segment *y)
+         const struct cfg_segment *y)
 {
 	return x->vni == y->vni && x->port == y->port &&
 	       strcmp(a->ports[x->port].name, b->ports[y->port].name) == 0 && x->vlan == y->vlan &&
@@ -91,7 +91,7 @@ seg_same(const struct cfg *a, const struct cfg_segment *x, const struct cfg *b,
 	       x->flood_rate_pps == y->flood_rate_pps && x->nb_flood == y->nb_flood &&
 	       /* no flood list: flood is NULL, and memcmp(NULL, ..., 0) is undefined */
 	       (x->nb_flood == 0 ||
-		memcmp(x->flood, y->flood, sizeof(x->flood[0]) * x->nb_flood) == 0);
+	        memcmp(x->flood, y->flood, sizeof(x->flood[0]) * x->nb_flood) == 0);
 }
 
 /* Index in @p cfg of the segment named like @p s of @p other, or -1. */
@@ -103,7 +103,8 @@ seg_find(const struct cfg *cfg, const struct cfg *other, const struct cfg_segmen
 	for (unsigned i = 0; cfg != NULL && i < cfg->nb_segments; i++) {
 		const struct cfg_segment *t = &cfg->segments[i];
 
-		if (strcmp(t->name, s->name) == 0 && strcmp(cfg->tenants[t->tenant].name, tenant) == 0)
+		if (strcmp(t->name, s->name) == 0 &&
+		    strcmp(cfg->tenants[t->tenant].name, tenant) == 0)
 			return (int)i;
 	}
 	return -1;
@@ -114,10 +115,10 @@ log_seg(const char *what, const struct cfg *cfg, const struct cfg_segment *s, in
 {
 	if (r < 0)
 		LOG_ERR(ctl, "segment %s/%s (vni %u): %s failed: %s", cfg->tenants[s->tenant].name,
-			s->name, s->vni, what, strerror(-r));
+		        s->name, s->vni, what, strerror(-r));
 	else
 		LOG_INFO(ctl, "segment %s/%s (vni %u): %s", cfg->tenants[s->tenant].name, s->name,
-			 s->vni, what);
+		         s->vni, what);
 }
 
 /* Apply the segment part of a reload. @p segs receives next's indexes. */
@@ -232,13 +233,13 @@ apply_static_fdb(struct ctl *c, const struct cfg *next, const struct ctl_seg *se
 		struct map_dest d = {.type = MAP_FDB_REMOTE, .vtep_ip = e->vtep};
 
 		if (s < 0 || (fdb_in(cur, e) && cfg_segment_by_vni(cur, e->vni) >= 0 &&
-			      c->segs[cfg_segment_by_vni(cur, e->vni)].idx == segs[s].idx))
+		              c->segs[cfg_segment_by_vni(cur, e->vni)].idx == segs[s].idx))
 			continue;
 		r = map_fdb_set(c->map, segs[s].idx, e->mac, &d, MAP_SRC_STATIC, 0);
 		if (r < 0)
 			LOG_ERR(ctl, "static fdb vni %u %s -> %s: %s", e->vni,
-				netaddr_mac_fmt(e->mac, mac, sizeof(mac)),
-				netaddr_ipv4_fmt(e->vtep, ip, sizeof(ip)), strerror(-r));
+			        netaddr_mac_fmt(e->mac, mac, sizeof(mac)),
+			        netaddr_ipv4_fmt(e->vtep, ip, sizeof(ip)), strerror(-r));
 	}
 }
 

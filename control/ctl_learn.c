@@ -32,9 +32,9 @@ learn_report(struct ctl *c, const struct dp_event *ev, int r)
 	case MAP_LEARN_PINNED:
 		c->stats.learn_pinned++;
 		LOG_WARN_RL(&rl_pinned, ctl,
-			    "vni %u mac %s seen behind %s, but a static or manager entry places it "
-			    "elsewhere: kept",
-			    vni, mac, where);
+		            "vni %u mac %s seen behind %s, but a static or manager entry places it "
+		            "elsewhere: kept",
+		            vni, mac, where);
 		break;
 	case MAP_LEARN_MOVED:
 		c->stats.learn_moves++;
@@ -43,8 +43,8 @@ learn_report(struct ctl *c, const struct dp_event *ev, int r)
 	case -ENOSPC:
 		c->stats.learn_limit++;
 		LOG_WARN_RL(&rl_limit, ctl,
-			    "vni %u mac %s not learned: MAC limit reached (it keeps being flooded)",
-			    vni, mac);
+		            "vni %u mac %s not learned: MAC limit reached (it keeps being flooded)",
+		            vni, mac);
 		break;
 	default:
 		break;

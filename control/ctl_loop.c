@@ -80,7 +80,8 @@ on_signal(struct ctl *c, struct ctl_watch *w, uint32_t events)
 		case SIGHUP:
 			LOG_INFO(ctl, "SIGHUP: reloading %s", c->cfg_path);
 			if (ctl_reload(c, errs, sizeof(errs)) < 0)
-				LOG_ERR(ctl, "reload refused, running configuration kept:\n%s", errs);
+				LOG_ERR(ctl, "reload refused, running configuration kept:\n%s",
+				        errs);
 			break;
 		case SIGUSR1:
 			ctl_counters_print(c, stdout);

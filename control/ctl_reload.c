@@ -88,16 +88,17 @@ ctl_reload(struct ctl *c, char *errbuf, size_t size)
 	}
 	if (c->socket_override[0] != '\0')
 		snprintf(next->control.socket, sizeof(next->control.socket), "%s",
-			 c->socket_override);
+		         c->socket_override);
 	what = restart_needed(c->cfg, next);
 	if (what != NULL) {
 		snprintf(errbuf, size, "%s: error: %s: changing it needs a restart of vtepd",
-			 c->cfg_path, what);
+		         c->cfg_path, what);
 		cfg_free(next);
 		c->stats.reload_failures++;
 		return -EINVAL;
 	}
-	templates = c->cfg->gateway.ttl != next->gateway.ttl || c->cfg->gateway.tos != next->gateway.tos;
+	templates = c->cfg->gateway.ttl != next->gateway.ttl ||
+	            c->cfg->gateway.tos != next->gateway.tos;
 	r = ctl_apply_config(c, next); /* next belongs to c now */
 	if (r < 0) {
 		snprintf(errbuf, size, "%s: applying failed: %s", c->cfg_path, strerror(-r));
@@ -110,7 +111,7 @@ ctl_reload(struct ctl *c, char *errbuf, size_t size)
 		int ul = cfg_underlay_port(c->cfg);
 
 		neigh_set_static(c->neigh, c->cfg->ports[ul].neighbors,
-				 c->cfg->ports[ul].nb_neighbors);
+		                 c->cfg->ports[ul].nb_neighbors);
 	}
 	if (c->bindings != NULL)
 		bindings_reresolve(c->bindings);

@@ -121,7 +121,7 @@ http_client_create(const struct http_client_conf *c)
 	hc->timeout_ms = c->timeout_ms ? c->timeout_ms : 30000;
 	hc->max_response = c->max_response ? c->max_response : HTTP_DEFAULT_MAX_RESPONSE;
 	snprintf(hc->user_agent, sizeof(hc->user_agent), "%s",
-		 c->user_agent ? c->user_agent : "vtepd/" VTEPD_VERSION);
+	         c->user_agent ? c->user_agent : "vtepd/" VTEPD_VERSION);
 	hc->curl = curl_easy_init();
 	if (hc->curl == NULL) {
 		free(hc);
@@ -373,10 +373,10 @@ translate(struct http_client *hc, CURLcode rc, struct http_response *resp)
 	}
 	if (err == -EMSGSIZE)
 		snprintf(resp->err, sizeof(resp->err), "response larger than %zu bytes refused",
-			 hc->max_response);
+		         hc->max_response);
 	else if (hc->pin_mismatch)
 		snprintf(resp->err, sizeof(resp->err),
-			 "TLS: server certificate does not match the pinned fingerprint");
+		         "TLS: server certificate does not match the pinned fingerprint");
 	else
 		snprintf(resp->err, sizeof(resp->err), "%s%s", err == -EPROTO ? "TLS: " : "", what);
 	return err;
@@ -419,7 +419,7 @@ http_post(struct http_client *hc, const struct http_request *req, struct http_re
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)hc->connect_timeout_ms);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
-			 (long)(req->timeout_ms ? req->timeout_ms : hc->timeout_ms));
+	                 (long)(req->timeout_ms ? req->timeout_ms : hc->timeout_ms));
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)hc->max_response);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, hc);
@@ -444,7 +444,7 @@ http_post(struct http_client *hc, const struct http_request *req, struct http_re
 	if (hc->insecure && curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &nb_connects) == CURLE_OK &&
 	    nb_connects > 0)
 		LOG_WARN(tls, "%s: connected to %s WITHOUT certificate verification (insecure)",
-			 hc->name, req->url);
+		         hc->name, req->url);
 	pthread_mutex_lock(&hc->sock_lock);
 	shut = hc->shut;
 	hc->shut = false;

@@ -33,17 +33,17 @@
 struct http_tls {
 	const char *ca_file;     /* NULL or "" = system store */
 	const char *fingerprint; /* pinned SHA-256 of the leaf certificate, hex, colons optional;
-				  * NULL or "" = none */
+	                          * NULL or "" = none */
 	bool insecure;           /* no verification at all (logged) */
 };
 
 struct http_client_conf {
-	const char *name;          /* for logs: "vcenter vc1" */
+	const char *name; /* for logs: "vcenter vc1" */
 	struct http_tls tls;
 	uint32_t connect_timeout_ms; /* default 10000 */
-	uint32_t timeout_ms;       /* whole request, default 30000 */
-	size_t max_response;       /* default HTTP_DEFAULT_MAX_RESPONSE */
-	const char *user_agent;    /* default "vtepd/<version>" */
+	uint32_t timeout_ms;         /* whole request, default 30000 */
+	size_t max_response;         /* default HTTP_DEFAULT_MAX_RESPONSE */
+	const char *user_agent;      /* default "vtepd/<version>" */
 };
 
 struct http_client;
@@ -76,11 +76,11 @@ struct http_request {
 };
 
 struct http_response {
-	long status;       /* HTTP status, 0 if no response */
-	char *body;        /* NUL-terminated, malloc'd; NULL if none */
+	long status; /* HTTP status, 0 if no response */
+	char *body;  /* NUL-terminated, malloc'd; NULL if none */
 	size_t body_len;
 	char content_type[128];
-	char err[256];     /* one line: what failed, never a secret */
+	char err[256]; /* one line: what failed, never a secret */
 };
 
 /**

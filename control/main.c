@@ -50,43 +50,43 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-		"usage: vtepd [EAL options] -- --config FILE [options]\n"
-		"       vtepd --check-config FILE\n"
-		"\n"
-		"vtepd is a VXLAN gateway: it bridges VLANs of access ports into VXLAN\n"
-		"segments over an IPv4 underlay, learning VM locations from traffic and\n"
-		"from vCenter / XenServer. docs/ and `man vtepd` have the whole story.\n"
-		"\n"
-		"options (after the EAL options and --):\n"
-		"  -c, --config FILE        the JSON configuration (docs/configuration.md)\n"
-		"      --check-config FILE  validate FILE, print it resolved (defaults made\n"
-		"                           explicit), exit 0 if valid, 1 if not; no DPDK\n"
-		"      --socket PATH        management socket, overrides control.socket\n"
-		"      --log-level LEVEL    error, warning, info or debug, overrides log.level\n"
-		"      --syslog             log to syslog (daemon facility), overrides log.syslog\n"
-		"  -h, --help               this text\n"
-		"  -V, --version            the version\n"
-		"\n"
-		"EAL options pick the lcores (-l 0,1: lcore 0 runs control, 1 forwards),\n"
-		"memory (--socket-mem, --no-huge -m MB) and devices; ports are opened from\n"
-		"the device strings of the configuration.\n"
-		"\n"
-		"signals: SIGHUP reloads the configuration, SIGUSR1 prints the counters,\n"
-		"SIGINT/SIGTERM stop.\n");
+	        "usage: vtepd [EAL options] -- --config FILE [options]\n"
+	        "       vtepd --check-config FILE\n"
+	        "\n"
+	        "vtepd is a VXLAN gateway: it bridges VLANs of access ports into VXLAN\n"
+	        "segments over an IPv4 underlay, learning VM locations from traffic and\n"
+	        "from vCenter / XenServer. docs/ and `man vtepd` have the whole story.\n"
+	        "\n"
+	        "options (after the EAL options and --):\n"
+	        "  -c, --config FILE        the JSON configuration (docs/configuration.md)\n"
+	        "      --check-config FILE  validate FILE, print it resolved (defaults made\n"
+	        "                           explicit), exit 0 if valid, 1 if not; no DPDK\n"
+	        "      --socket PATH        management socket, overrides control.socket\n"
+	        "      --log-level LEVEL    error, warning, info or debug, overrides log.level\n"
+	        "      --syslog             log to syslog (daemon facility), overrides log.syslog\n"
+	        "  -h, --help               this text\n"
+	        "  -V, --version            the version\n"
+	        "\n"
+	        "EAL options pick the lcores (-l 0,1: lcore 0 runs control, 1 forwards),\n"
+	        "memory (--socket-mem, --no-huge -m MB) and devices; ports are opened from\n"
+	        "the device strings of the configuration.\n"
+	        "\n"
+	        "signals: SIGHUP reloads the configuration, SIGUSR1 prints the counters,\n"
+	        "SIGINT/SIGTERM stop.\n");
 }
 
 static int
 parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"check-config", required_argument, NULL, 'k'},
-		{"socket", required_argument, NULL, 's'},
-		{"log-level", required_argument, NULL, 'l'},
-		{"syslog", no_argument, NULL, 'y'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	        {"config", required_argument, NULL, 'c'},
+	        {"check-config", required_argument, NULL, 'k'},
+	        {"socket", required_argument, NULL, 's'},
+	        {"log-level", required_argument, NULL, 'l'},
+	        {"syslog", no_argument, NULL, 'y'},
+	        {"help", no_argument, NULL, 'h'},
+	        {"version", no_argument, NULL, 'V'},
+	        {NULL, 0, NULL, 0},
 	};
 	int ch;
 
@@ -187,13 +187,13 @@ static struct map *
 map_of(const struct cfg *cfg)
 {
 	struct map_params p = {
-		.name = "vtepd",
-		.fdb_max = cfg->limits.fdb_max,
-		.vteps_max = cfg->limits.vteps_max,
-		.segments_max = cfg->limits.segments_max,
-		.nb_ports = (uint16_t)cfg->nb_ports,
-		.max_readers = RTE_MAX_LCORE,
-		.socket_id = (int)rte_socket_id(),
+	        .name = "vtepd",
+	        .fdb_max = cfg->limits.fdb_max,
+	        .vteps_max = cfg->limits.vteps_max,
+	        .segments_max = cfg->limits.segments_max,
+	        .nb_ports = (uint16_t)cfg->nb_ports,
+	        .max_readers = RTE_MAX_LCORE,
+	        .socket_id = (int)rte_socket_id(),
 	};
 
 	return map_create(&p);
@@ -260,7 +260,7 @@ run(struct ctl *c, const struct opts *o)
 		return 1;
 	ctl_sources_reconcile(c);
 	LOG_INFO(ctl, "gateway %s up: vtep %s, %u segment(s), %u forwarding lcore(s)",
-		 c->cfg->gateway.name, o->config, c->cfg->nb_segments, dp_nb_lcores(c->dp));
+	         c->cfg->gateway.name, o->config, c->cfg->nb_segments, dp_nb_lcores(c->dp));
 	r = ctl_run(c);
 	return r < 0 ? 1 : 0;
 }

@@ -151,7 +151,7 @@ mgmt_handle_request(struct ctl *c, const char *buf, size_t len)
 	req = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (req == NULL || !json_is_object(req)) {
 		snprintf(err, sizeof(err), "request is not a JSON object: %s",
-			 req == NULL ? jerr.text : "wrong type");
+		         req == NULL ? jerr.text : "wrong type");
 		json_decref(req);
 		return reply_line(reply_error(err));
 	}

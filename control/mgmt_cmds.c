@@ -197,7 +197,8 @@ cmd_fdb_add(struct ctl *c, json_t *args, char *err, size_t size)
 	}
 	if (netaddr_ipv4_parse(vtep, &d.vtep_ip) < 0 || d.vtep_ip == c->cfg->gateway.vtep_ip ||
 	    ((const uint8_t *)&d.vtep_ip)[0] >= 224 || d.vtep_ip == 0) {
-		snprintf(err, size, "argument vtep: \"%s\" is not a remote unicast IPv4 address", vtep);
+		snprintf(err, size, "argument vtep: \"%s\" is not a remote unicast IPv4 address",
+		         vtep);
 		return NULL;
 	}
 	if (netaddr_mac_is_group(mac) || netaddr_mac_is_zero(mac)) {
@@ -208,8 +209,8 @@ cmd_fdb_add(struct ctl *c, json_t *args, char *err, size_t size)
 		return NULL;
 	r = map_fdb_set(c->map, idx, mac, &d, MAP_SRC_STATIC, 0);
 	if (r < 0) {
-		snprintf(err, size, "cannot add: %s", r == -ENOSPC ? "FDB or segment MAC limit reached"
-								    : strerror(-r));
+		snprintf(err, size, "cannot add: %s",
+		         r == -ENOSPC ? "FDB or segment MAC limit reached" : strerror(-r));
 		return NULL;
 	}
 	return json_pack("{s:b}", "added", 1);
@@ -234,7 +235,7 @@ cmd_fdb_del(struct ctl *c, json_t *args, char *err, size_t size)
 	r = map_fdb_del(c->map, idx, mac, -1, -1);
 	if (r < 0) {
 		snprintf(err, size, "no entry for vni %u mac %s", vni,
-			 json_string_value(json_object_get(args, "mac")));
+		         json_string_value(json_object_get(args, "mac")));
 		return NULL;
 	}
 	return json_pack("{s:i}", "deleted", 1);
@@ -278,7 +279,7 @@ cmd_version(struct ctl *c, json_t *args, char *err, size_t size)
 {
 	(void)args, (void)err, (void)size;
 	return json_pack("{s:s, s:s, s:s}", "version", VTEPD_VERSION, "gateway",
-			 c->cfg->gateway.name, "config", c->cfg_path);
+	                 c->cfg->gateway.name, "config", c->cfg_path);
 }
 
 static const char *const no_args[] = {NULL};
@@ -290,20 +291,20 @@ static const char *const drops_args[] = {"all", NULL};
 static const char *const source_args[] = {"source", NULL};
 
 static const struct mgmt_cmd cmds[] = {
-	{"show ports", no_args, cmd_show_ports, "ports, link, packet and device counters"},
-	{"show segments", no_args, cmd_show_segments, "segments with their counters"},
-	{"show fdb", fdb_show_args, cmd_show_fdb, "FDB entries (filters: vni, mac, source, limit)"},
-	{"show vteps", no_args, cmd_show_vteps, "remote VTEPs, next hops and counters"},
-	{"show neighbors", no_args, cmd_show_neighbors, "ARP state of the underlay next hops"},
-	{"show counters", no_args, cmd_show_counters, "every counter"},
-	{"show drops", drops_args, cmd_show_drops, "drop reasons (all: include zero)"},
-	{"show managers", no_args, cmd_show_managers, "hypervisor-manager sources"},
-	{"show bindings", source_args, cmd_show_bindings, "what the managers reported, per MAC"},
-	{"fdb add", fdb_add_args, cmd_fdb_add, "add a static entry (vni, mac, vtep)"},
-	{"fdb del", fdb_del_args, cmd_fdb_del, "delete an entry of any source (vni, mac)"},
-	{"fdb flush", fdb_flush_args, cmd_fdb_flush, "delete entries (filters: vni, source)"},
-	{"reload", no_args, cmd_reload, "re-read the configuration file and apply the changes"},
-	{"version", no_args, cmd_version, "version, gateway name, configuration file"},
+        {"show ports", no_args, cmd_show_ports, "ports, link, packet and device counters"},
+        {"show segments", no_args, cmd_show_segments, "segments with their counters"},
+        {"show fdb", fdb_show_args, cmd_show_fdb, "FDB entries (filters: vni, mac, source, limit)"},
+        {"show vteps", no_args, cmd_show_vteps, "remote VTEPs, next hops and counters"},
+        {"show neighbors", no_args, cmd_show_neighbors, "ARP state of the underlay next hops"},
+        {"show counters", no_args, cmd_show_counters, "every counter"},
+        {"show drops", drops_args, cmd_show_drops, "drop reasons (all: include zero)"},
+        {"show managers", no_args, cmd_show_managers, "hypervisor-manager sources"},
+        {"show bindings", source_args, cmd_show_bindings, "what the managers reported, per MAC"},
+        {"fdb add", fdb_add_args, cmd_fdb_add, "add a static entry (vni, mac, vtep)"},
+        {"fdb del", fdb_del_args, cmd_fdb_del, "delete an entry of any source (vni, mac)"},
+        {"fdb flush", fdb_flush_args, cmd_fdb_flush, "delete entries (filters: vni, source)"},
+        {"reload", no_args, cmd_reload, "re-read the configuration file and apply the changes"},
+        {"version", no_args, cmd_version, "version, gateway name, configuration file"},
 };
 
 static bool
@@ -329,8 +330,7 @@ mgmt_dispatch(struct ctl *c, const char *command, json_t *args, char *err, size_
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (strcmp(cmds[i].name, command) != 0)
 			continue;
-		json_object_foreach(args, key, v)
-		{
+		json_object_foreach (args, key, v) {
 			if (!arg_known(&cmds[i], key)) {
 				snprintf(err, size, "%s: unknown argument \"%s\"", command, key);
 				return NULL;

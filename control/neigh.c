@@ -27,13 +27,13 @@
 #include "common/netaddr.h"
 #include "ctl.h"
 
-#define NEIGH_MAX          (MAP_VTEP_MAX + 1)
-#define NEIGH_RETRY_MS     1000
-#define NEIGH_PROBES       3
-#define NEIGH_REACHABLE_MS 30000
+#define NEIGH_MAX           (MAP_VTEP_MAX + 1)
+#define NEIGH_RETRY_MS      1000
+#define NEIGH_PROBES        3
+#define NEIGH_REACHABLE_MS  30000
 #define NEIGH_FAILED_MIN_MS 5000
 #define NEIGH_FAILED_MAX_MS 60000
-#define NEIGH_UNUSED_MS    120000 /* forget entries no VTEP needs after this */
+#define NEIGH_UNUSED_MS     120000 /* forget entries no VTEP needs after this */
 
 enum neigh_state {
 	NEIGH_INCOMPLETE,
@@ -43,8 +43,7 @@ enum neigh_state {
 	NEIGH_STATIC,
 };
 
-static const char *const state_names[] = {"incomplete", "reachable", "probe", "failed",
-					  "static"};
+static const char *const state_names[] = {"incomplete", "reachable", "probe", "failed", "static"};
 
 struct neigh_entry {
 	uint32_t ip;
@@ -52,9 +51,9 @@ struct neigh_entry {
 	bool has_mac;
 	enum neigh_state state;
 	uint32_t probes;
-	uint64_t next_ms;       /* next solicitation / state change */
+	uint64_t next_ms; /* next solicitation / state change */
 	uint64_t confirmed_ms;
-	uint64_t used_ms;       /* last tick a VTEP needed it */
+	uint64_t used_ms; /* last tick a VTEP needed it */
 	uint64_t failed_wait_ms;
 	uint32_t nb_vteps;
 };
@@ -139,7 +138,7 @@ neigh_publish(struct ctl_neigh *n, struct neigh_entry *e, bool resolved)
 	netaddr_ipv4_fmt(e->ip, ip, sizeof(ip));
 	if (resolved)
 		LOG_INFO(ctl, "arp: %s is at %s (%u VTEP template(s) updated)", ip,
-			 netaddr_mac_fmt(e->mac, mac, sizeof(mac)), nb);
+		         netaddr_mac_fmt(e->mac, mac, sizeof(mac)), nb);
 	else
 		LOG_WARN(ctl, "arp: %s stopped answering: %u VTEP(s) unresolved", ip, nb);
 }
@@ -161,8 +160,8 @@ neigh_input(struct ctl_neigh *n, uint32_t ip, const uint8_t mac[6])
 
 		if (memcmp(e->mac, mac, 6) != 0)
 			LOG_WARN_RL(&rl, ctl, "arp: %s claims to be at %s; static entry kept",
-				    netaddr_ipv4_fmt(ip, ips, sizeof(ips)),
-				    netaddr_mac_fmt(mac, macs, sizeof(macs)));
+			            netaddr_ipv4_fmt(ip, ips, sizeof(ips)),
+			            netaddr_mac_fmt(mac, macs, sizeof(macs)));
 		return;
 	}
 	changed = !e->has_mac || memcmp(e->mac, mac, 6) != 0 || e->state == NEIGH_FAILED;
@@ -226,7 +225,7 @@ neigh_timer(struct ctl_neigh *n, struct neigh_entry *e, uint64_t now_ms)
 			return;
 		}
 		LOG_WARN(ctl, "arp: no answer from %s after %u requests",
-			 netaddr_ipv4_fmt(e->ip, ip, sizeof(ip)), NEIGH_PROBES);
+		         netaddr_ipv4_fmt(e->ip, ip, sizeof(ip)), NEIGH_PROBES);
 		if (e->has_mac && e->state == NEIGH_PROBE)
 			neigh_publish(n, e, false);
 		e->state = NEIGH_FAILED;
@@ -291,7 +290,7 @@ neigh_set_static(struct ctl_neigh *n, const struct cfg_neighbor *list, unsigned 
 		if (e == NULL && (e = neigh_add(n, list[j].ip, now_ms)) == NULL)
 			continue;
 		changed = !e->has_mac || memcmp(e->mac, list[j].mac, 6) != 0 ||
-			  e->state == NEIGH_FAILED;
+		          e->state == NEIGH_FAILED;
 		memcpy(e->mac, list[j].mac, 6);
 		e->has_mac = true;
 		e->state = NEIGH_STATIC;
@@ -309,11 +308,11 @@ neigh_walk(struct ctl_neigh *n, neigh_walk_fn fn, void *arg)
 	for (unsigned i = 0; i < n->nb; i++) {
 		const struct neigh_entry *e = &n->e[i];
 		struct neigh_info info = {
-			.ip = e->ip,
-			.state = state_names[e->state],
-			.probes = e->probes,
-			.age_ms = now_ms - (e->confirmed_ms ? e->confirmed_ms : e->used_ms),
-			.nb_vteps = e->nb_vteps,
+		        .ip = e->ip,
+		        .state = state_names[e->state],
+		        .probes = e->probes,
+		        .age_ms = now_ms - (e->confirmed_ms ? e->confirmed_ms : e->used_ms),
+		        .nb_vteps = e->nb_vteps,
 		};
 
 		memcpy(info.mac, e->mac, 6);

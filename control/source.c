@@ -199,8 +199,8 @@ src_password_load(const struct cfg_manager *mc, char *buf, size_t size)
 	if (mc->password_file[0] != '\0') {
 		r = read_secret_file(mc->password_file, buf, size);
 		if (r < 0) {
-			LOG_ERR(ctl, "manager %s: password_file %s: %s", mc->name, mc->password_file,
-				r == -E2BIG ? "too long" : strerror(-r));
+			LOG_ERR(ctl, "manager %s: password_file %s: %s", mc->name,
+			        mc->password_file, r == -E2BIG ? "too long" : strerror(-r));
 			return r;
 		}
 	} else if (mc->password_env[0] != '\0') {
@@ -208,12 +208,12 @@ src_password_load(const struct cfg_manager *mc, char *buf, size_t size)
 
 		if (v == NULL) {
 			LOG_ERR(ctl, "manager %s: password_env %s is not set", mc->name,
-				mc->password_env);
+			        mc->password_env);
 			return -ENOENT;
 		}
 		if (strlen(v) >= size) {
 			LOG_ERR(ctl, "manager %s: password_env %s: too long", mc->name,
-				mc->password_env);
+			        mc->password_env);
 			return -E2BIG;
 		}
 		snprintf(buf, size, "%s", v);

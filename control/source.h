@@ -38,7 +38,7 @@ struct src_binding {
 	uint8_t mac[6];
 	char network[CFG_LABEL_MAX];     /* portgroup name, dvportgroup key, network name_label */
 	char network_alt[CFG_LABEL_MAX]; /* another name of the same network ("" = none):
-					  * dvportgroup name, XenAPI network uuid */
+	                                  * dvportgroup name, XenAPI network uuid */
 	char host[CFG_LABEL_MAX];        /* host name as the manager reports it */
 	char cluster[CFG_LABEL_MAX];     /* cluster / pool name, "" = none */
 	uint32_t host_vtep;              /* network order, 0 = none (XenAPI transport PIF IP) */
@@ -55,10 +55,10 @@ enum src_op {
 
 struct src_update {
 	enum src_op op;
-	uint16_t src_id;       /* the source's index (1..SRC_MAX) */
-	uint64_t recv_ns;      /* CLOCK_MONOTONIC when the manager's message was read,
-				* for convergence figures (event -> table) */
-	struct src_binding b;  /* UPSERT, WITHDRAW (only mac and network matter) */
+	uint16_t src_id;      /* the source's index (1..SRC_MAX) */
+	uint64_t recv_ns;     /* CLOCK_MONOTONIC when the manager's message was read,
+	                       * for convergence figures (event -> table) */
+	struct src_binding b; /* UPSERT, WITHDRAW (only mac and network matter) */
 };
 
 struct src_queue;
@@ -97,21 +97,22 @@ const char *src_state_name(enum src_state s);
 
 struct src_status {
 	enum src_state state;
-	char kind[16];            /* "vcenter", "xenapi" */
+	char kind[16]; /* "vcenter", "xenapi" */
 	char name[CFG_NAME_MAX];
 	char server[CFG_URL_MAX]; /* URL in use (XenAPI: the current master) */
 	char api_version[32];     /* vCenter about.apiVersion, XenAPI API version */
-	uint64_t last_update_ns;  /* CLOCK_MONOTONIC of the last message from the manager, 0 = none */
-	uint64_t connected_ns;    /* CLOCK_MONOTONIC since when connected, 0 = not */
+	uint64_t
+	        last_update_ns; /* CLOCK_MONOTONIC of the last message from the manager, 0 = none */
+	uint64_t connected_ns;  /* CLOCK_MONOTONIC since when connected, 0 = not */
 	uint32_t nb_vms;
 	uint32_t nb_hosts;
-	uint32_t nb_macs;         /* bindings currently reported */
-	uint64_t resyncs;         /* full syncs completed */
+	uint32_t nb_macs; /* bindings currently reported */
+	uint64_t resyncs; /* full syncs completed */
 	uint64_t reconnects;
-	uint64_t errors;          /* failed requests of any kind */
-	uint64_t updates;         /* incremental updates applied */
-	uint64_t last_sync_ms;    /* duration of the last full sync */
-	char last_error[256];     /* no secrets */
+	uint64_t errors;       /* failed requests of any kind */
+	uint64_t updates;      /* incremental updates applied */
+	uint64_t last_sync_ms; /* duration of the last full sync */
+	char last_error[256];  /* no secrets */
 };
 
 /* A status slot one source writes and anyone reads (a mutex-protected copy). */
@@ -131,9 +132,9 @@ void src_status_read(struct src_status_slot *slot, struct src_status *out);
  * src_stop().
  */
 struct src_ops {
-	void (*stop)(void *impl);          /* ask to stop and join the thread */
+	void (*stop)(void *impl); /* ask to stop and join the thread */
 	void (*status)(void *impl, struct src_status *out);
-	void (*destroy)(void *impl);       /* after stop */
+	void (*destroy)(void *impl); /* after stop */
 };
 
 struct src {

@@ -27,10 +27,10 @@ manager_signature(const struct cfg_manager *m)
 	if (sig == NULL)
 		return NULL;
 	off = (size_t)snprintf(sig, size, "%d|%s|%s|%s|%s|%s|%s|%s|%d|%s|%s|%u|%u|%u|%u|%u",
-			       m->type, m->name, m->url, m->username, m->password_file,
-			       m->password_env, m->ca_file, m->fingerprint, m->insecure,
-			       m->pool_uuid, m->transport_network, m->timeout_s, m->wait_s,
-			       m->backoff_min_ms, m->backoff_max_ms, m->flush_after_s);
+	                       m->type, m->name, m->url, m->username, m->password_file,
+	                       m->password_env, m->ca_file, m->fingerprint, m->insecure,
+	                       m->pool_uuid, m->transport_network, m->timeout_s, m->wait_s,
+	                       m->backoff_min_ms, m->backoff_max_ms, m->flush_after_s);
 	for (unsigned i = 0; i < m->nb_members && off < size; i++)
 		off += (size_t)snprintf(sig + off, size - off, "|%s", m->members[i]);
 	return sig;
@@ -53,7 +53,7 @@ source_start(struct ctl *c, const struct cfg_manager *mc, uint16_t id)
 	s->type = mc->type;
 	snprintf(s->name, sizeof(s->name), "%s", mc->name);
 	LOG_INFO(ctl, "manager %s (%s, %s): source %u started", mc->name,
-		 mc->type == CFG_MGR_VCENTER ? "vcenter" : "xenapi", mc->url, id);
+	         mc->type == CFG_MGR_VCENTER ? "vcenter" : "xenapi", mc->url, id);
 	return s;
 }
 
@@ -91,7 +91,7 @@ ctl_sources_reconcile(struct ctl *c)
 		}
 		free(sig);
 		LOG_INFO(ctl, "manager %s: configuration changed or removed, stopping source %u",
-			 s->name, s->id);
+		         s->name, s->id);
 		free(c->src_sig[j]);
 		c->src_sig[j] = NULL;
 		source_stop(c, i);

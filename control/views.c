@@ -57,8 +57,8 @@ view_src_name(struct ctl *c, enum map_src src, uint16_t src_id, char *buf, size_
 		if (src_id >= 1 && src_id <= c->cfg->nb_managers) {
 			const struct cfg_manager *m = &c->cfg->managers[src_id - 1];
 
-			snprintf(buf, size, "%s:%s", m->type == CFG_MGR_VCENTER ? "vcenter" : "xenapi",
-				 m->name);
+			snprintf(buf, size, "%s:%s",
+			         m->type == CFG_MGR_VCENTER ? "vcenter" : "xenapi", m->name);
 		} else {
 			snprintf(buf, size, "manager:%u", src_id);
 		}
@@ -136,7 +136,8 @@ view_ports(struct ctl *c)
 			jint(o, "prefix_len", cp->prefix_len);
 			if (cp->next_hop != 0)
 				json_object_set_new(o, "next_hop", ip_json(cp->next_hop));
-			json_object_set_new(o, "tx_ip_cksum_offload", json_boolean(pi.tx_ip_cksum_offload));
+			json_object_set_new(o, "tx_ip_cksum_offload",
+			                    json_boolean(pi.tx_ip_cksum_offload));
 		}
 		json_array_append_new(arr, o);
 	}
@@ -164,8 +165,9 @@ view_segments(struct ctl *c)
 		jstr(o, "name", s->name);
 		jint(o, "vni", s->vni);
 		jstr(o, "port", c->cfg->ports[s->port].name);
-		json_object_set_new(o, "vlan", s->vlan == CFG_VLAN_UNTAGGED ? json_string("untagged")
-									    : json_integer(s->vlan));
+		json_object_set_new(o, "vlan",
+		                    s->vlan == CFG_VLAN_UNTAGGED ? json_string("untagged")
+		                                                 : json_integer(s->vlan));
 		json_object_set_new(o, "flood", flood);
 		json_object_set_new(o, "networks", nets);
 		jint(o, "index", idx);
@@ -216,12 +218,13 @@ fdb_one(const struct map_fdb_info *e, void *arg)
 	if (e->dest.type == MAP_FDB_REMOTE) {
 		json_object_set_new(o, "vtep", ip_json(e->dest.vtep_ip));
 	} else {
-		json_object_set_new(o, "port", json_string(e->dest.port < w->c->cfg->nb_ports
-								? w->c->cfg->ports[e->dest.port].name
-								: "?"));
-		json_object_set_new(o, "vlan", e->dest.vlan == MAP_VLAN_UNTAGGED
-						       ? json_string("untagged")
-						       : json_integer(e->dest.vlan));
+		json_object_set_new(o, "port",
+		                    json_string(e->dest.port < w->c->cfg->nb_ports
+		                                        ? w->c->cfg->ports[e->dest.port].name
+		                                        : "?"));
+		json_object_set_new(o, "vlan",
+		                    e->dest.vlan == MAP_VLAN_UNTAGGED ? json_string("untagged")
+		                                                      : json_integer(e->dest.vlan));
 	}
 	cs = ctl_cfg_seg_of(w->c, e->seg);
 	if (cs >= 0)
@@ -233,8 +236,8 @@ fdb_one(const struct map_fdb_info *e, void *arg)
 json_t *
 view_fdb(struct ctl *c, const struct view_fdb_filter *f)
 {
-	struct fdb_walk w = {.c = c, .f = f, .arr = json_array(),
-			     .now_s = map_now_s(c->map, rte_rdtsc())};
+	struct fdb_walk w = {
+	        .c = c, .f = f, .arr = json_array(), .now_s = map_now_s(c->map, rte_rdtsc())};
 
 	map_fdb_walk(c->map, fdb_one, &w);
 	return w.arr;
@@ -429,10 +432,11 @@ view_managers(struct ctl *c)
 		jint(o, "errors", st.errors);
 		jint(o, "updates", st.updates);
 		jint(o, "last_sync_ms", st.last_sync_ms);
-		json_object_set_new(o, "last_update_age_ms",
-				    st.last_update_ns ? json_integer((json_int_t)((now - st.last_update_ns) /
-										  1000000))
-						      : json_null());
+		json_object_set_new(
+		        o, "last_update_age_ms",
+		        st.last_update_ns
+		                ? json_integer((json_int_t)((now - st.last_update_ns) / 1000000))
+		                : json_null());
 		json_object_set_new(o, "connected", json_boolean(st.connected_ns != 0));
 		json_object_set_new(o, "last_error", json_string(st.last_error));
 		json_array_append_new(arr, o);

@@ -25,9 +25,9 @@ struct view_fdb_filter {
 	uint32_t vni;
 	bool has_mac;
 	uint8_t mac[6];
-	int src;         /* enum map_src, -1 = any */
-	int src_id;      /* manager id, -1 = any */
-	uint32_t limit;  /* 0 = all */
+	int src;        /* enum map_src, -1 = any */
+	int src_id;     /* manager id, -1 = any */
+	uint32_t limit; /* 0 = all */
 };
 
 json_t *view_ports(struct ctl *c);

@@ -40,26 +40,26 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-		"usage: vtepctl [--socket PATH] [--json] [--timeout SEC] COMMAND\n"
-		"\n"
-		"  show segments                      segments, VLANs, MAC counts, counters\n"
-		"  show ports                         ports, link, packet and device counters\n"
-		"  show fdb [--vni N] [--mac M] [--source S] [--limit N]\n"
-		"                                     MAC table (S: static, learned, manager,\n"
-		"                                     vcenter:<name>, xenapi:<name>)\n"
-		"  show vteps                         remote VTEPs with next hop and counters\n"
-		"  show neighbors                     ARP state of the underlay next hops\n"
-		"  show counters                      every counter\n"
-		"  show drops [--all]                 drops by reason\n"
-		"  show managers                      vCenter / XenServer sources\n"
-		"  show bindings [--source S]         what the managers reported, per MAC\n"
-		"  fdb add --vni N --mac M --vtep IP  static entry\n"
-		"  fdb del --vni N --mac M            delete an entry (any source)\n"
-		"  fdb flush [--vni N] [--source S]   delete entries\n"
-		"  reload                             re-read the configuration file\n"
-		"  version\n"
-		"\n"
-		"The socket is --socket, else $VTEPD_SOCKET, else " DEFAULT_SOCKET ".\n");
+	        "usage: vtepctl [--socket PATH] [--json] [--timeout SEC] COMMAND\n"
+	        "\n"
+	        "  show segments                      segments, VLANs, MAC counts, counters\n"
+	        "  show ports                         ports, link, packet and device counters\n"
+	        "  show fdb [--vni N] [--mac M] [--source S] [--limit N]\n"
+	        "                                     MAC table (S: static, learned, manager,\n"
+	        "                                     vcenter:<name>, xenapi:<name>)\n"
+	        "  show vteps                         remote VTEPs with next hop and counters\n"
+	        "  show neighbors                     ARP state of the underlay next hops\n"
+	        "  show counters                      every counter\n"
+	        "  show drops [--all]                 drops by reason\n"
+	        "  show managers                      vCenter / XenServer sources\n"
+	        "  show bindings [--source S]         what the managers reported, per MAC\n"
+	        "  fdb add --vni N --mac M --vtep IP  static entry\n"
+	        "  fdb del --vni N --mac M            delete an entry (any source)\n"
+	        "  fdb flush [--vni N] [--source S]   delete entries\n"
+	        "  reload                             re-read the configuration file\n"
+	        "  version\n"
+	        "\n"
+	        "The socket is --socket, else $VTEPD_SOCKET, else " DEFAULT_SOCKET ".\n");
 }
 
 static int
@@ -173,12 +173,11 @@ cell(json_t *o, const struct col *c, char *buf, size_t size)
 		json_t *e;
 
 		buf[0] = '\0';
-		json_array_foreach(v, i, e)
-		{
+		json_array_foreach (v, i, e) {
 			if (off + 1 >= size)
 				break;
 			off += (size_t)snprintf(buf + off, size - off, "%s%s", i ? "," : "",
-						json_is_string(e) ? json_string_value(e) : "?");
+			                        json_is_string(e) ? json_string_value(e) : "?");
 		}
 		if (i == 0)
 			snprintf(buf, size, "-");
@@ -195,8 +194,7 @@ table(json_t *rows, const struct col *cols, unsigned nb_cols)
 
 	for (unsigned c = 0; c < nb_cols; c++)
 		w[c] = strlen(cols[c].head);
-	json_array_foreach(rows, i, r)
-	{
+	json_array_foreach (rows, i, r) {
 		for (unsigned c = 0; c < nb_cols; c++) {
 			cell(r, &cols[c], buf, sizeof(buf));
 			if (strlen(buf) > w[c])
@@ -205,8 +203,7 @@ table(json_t *rows, const struct col *cols, unsigned nb_cols)
 	}
 	for (unsigned c = 0; c < nb_cols; c++)
 		printf("%-*s%s", (int)w[c], cols[c].head, c + 1 < nb_cols ? "  " : "\n");
-	json_array_foreach(rows, i, r)
-	{
+	json_array_foreach (rows, i, r) {
 		for (unsigned c = 0; c < nb_cols; c++) {
 			cell(r, &cols[c], buf, sizeof(buf));
 			printf("%-*s%s", (int)w[c], buf, c + 1 < nb_cols ? "  " : "\n");
@@ -217,45 +214,59 @@ table(json_t *rows, const struct col *cols, unsigned nb_cols)
 #define TABLE(rows, cols) table(rows, cols, sizeof(cols) / sizeof(cols[0]))
 
 static const struct col fdb_cols[] = {
-	{"VNI", "vni", NULL},     {"MAC", "mac", NULL},	   {"TYPE", "type", NULL},
-	{"VTEP/PORT", "vtep", "port"}, {"VLAN", "vlan", NULL}, {"SOURCE", "source", NULL},
-	{"AGE(s)", "age_s", NULL}, {"MOVES", "moves", NULL},
+        {"VNI", "vni", NULL},          {"MAC", "mac", NULL},     {"TYPE", "type", NULL},
+        {"VTEP/PORT", "vtep", "port"}, {"VLAN", "vlan", NULL},   {"SOURCE", "source", NULL},
+        {"AGE(s)", "age_s", NULL},     {"MOVES", "moves", NULL},
 };
 static const struct col seg_cols[] = {
-	{"TENANT", "tenant", NULL}, {"SEGMENT", "name", NULL},	     {"VNI", "vni", NULL},
-	{"PORT", "port", NULL},	    {"VLAN", "vlan", NULL},	     {"MACS", "macs", NULL},
-	{"ENCAP", "encap_pkts", NULL}, {"DECAP", "decap_pkts", NULL}, {"FLOOD", "flood_pkts", NULL},
-	{"DROPS", "drops", NULL},   {"FLOOD-LIST", "flood", NULL},
+        {"TENANT", "tenant", NULL},    {"SEGMENT", "name", NULL},     {"VNI", "vni", NULL},
+        {"PORT", "port", NULL},        {"VLAN", "vlan", NULL},        {"MACS", "macs", NULL},
+        {"ENCAP", "encap_pkts", NULL}, {"DECAP", "decap_pkts", NULL}, {"FLOOD", "flood_pkts", NULL},
+        {"DROPS", "drops", NULL},      {"FLOOD-LIST", "flood", NULL},
 };
 static const struct col vtep_cols[] = {
-	{"VTEP", "vtep", NULL},		{"NEXT-HOP", "next_hop", NULL}, {"MAC", "next_hop_mac", NULL},
-	{"RESOLVED", "resolved", NULL}, {"FDB", "fdb_entries", NULL},	{"TX-PKTS", "tx_pkts", NULL},
-	{"RX-PKTS", "rx_pkts", NULL},
+        {"VTEP", "vtep", NULL},        {"NEXT-HOP", "next_hop", NULL},
+        {"MAC", "next_hop_mac", NULL}, {"RESOLVED", "resolved", NULL},
+        {"FDB", "fdb_entries", NULL},  {"TX-PKTS", "tx_pkts", NULL},
+        {"RX-PKTS", "rx_pkts", NULL},
 };
 static const struct col port_cols[] = {
-	{"PORT", "name", NULL},	  {"ROLE", "role", NULL},     {"DEVICE", "device", NULL},
-	{"MAC", "mac", NULL},	  {"LINK", "link_up", NULL},  {"RX-PKTS", "rx_pkts", NULL},
-	{"TX-PKTS", "tx_pkts", NULL}, {"MISSED", "hw_imissed", NULL}, {"NOMBUF", "hw_rx_nombuf", NULL},
-	{"OERRORS", "hw_oerrors", NULL},
+        {"PORT", "name", NULL},           {"ROLE", "role", NULL},
+        {"DEVICE", "device", NULL},       {"MAC", "mac", NULL},
+        {"LINK", "link_up", NULL},        {"RX-PKTS", "rx_pkts", NULL},
+        {"TX-PKTS", "tx_pkts", NULL},     {"MISSED", "hw_imissed", NULL},
+        {"NOMBUF", "hw_rx_nombuf", NULL}, {"OERRORS", "hw_oerrors", NULL},
 };
 static const struct col neigh_cols[] = {
-	{"IP", "ip", NULL},	  {"MAC", "mac", NULL},	    {"STATE", "state", NULL},
-	{"PROBES", "probes", NULL}, {"AGE(ms)", "age_ms", NULL}, {"VTEPS", "vteps", NULL},
+        {"IP", "ip", NULL},         {"MAC", "mac", NULL},        {"STATE", "state", NULL},
+        {"PROBES", "probes", NULL}, {"AGE(ms)", "age_ms", NULL}, {"VTEPS", "vteps", NULL},
 };
 static const struct col drop_cols[] = {
-	{"REASON", "reason", NULL}, {"PKTS", "pkts", NULL}, {"DESCRIPTION", "description", NULL},
+        {"REASON", "reason", NULL},
+        {"PKTS", "pkts", NULL},
+        {"DESCRIPTION", "description", NULL},
 };
 static const struct col mgr_cols[] = {
-	{"NAME", "name", NULL},	      {"TYPE", "type", NULL},	{"STATE", "state", NULL},
-	{"SERVER", "server", NULL},   {"API", "api_version", NULL},
-	{"LAST-UPDATE(ms)", "last_update_age_ms", NULL}, {"VMS", "vms", NULL},
-	{"HOSTS", "hosts", NULL},     {"MACS", "macs", NULL}, {"INSTALLED", "installed", NULL},
-	{"RESYNCS", "resyncs", NULL}, {"ERRORS", "errors", NULL}, {"LAST-ERROR", "last_error", NULL},
+        {"NAME", "name", NULL},
+        {"TYPE", "type", NULL},
+        {"STATE", "state", NULL},
+        {"SERVER", "server", NULL},
+        {"API", "api_version", NULL},
+        {"LAST-UPDATE(ms)", "last_update_age_ms", NULL},
+        {"VMS", "vms", NULL},
+        {"HOSTS", "hosts", NULL},
+        {"MACS", "macs", NULL},
+        {"INSTALLED", "installed", NULL},
+        {"RESYNCS", "resyncs", NULL},
+        {"ERRORS", "errors", NULL},
+        {"LAST-ERROR", "last_error", NULL},
 };
 static const struct col bind_cols[] = {
-	{"SOURCE", "source", NULL}, {"MAC", "mac", NULL},   {"VM", "vm", NULL},
-	{"NETWORK", "network", NULL}, {"HOST", "host", NULL}, {"VNI", "vni", NULL},
-	{"VTEP", "vtep", "local"},  {"INSTALLED", "installed", NULL}, {"WHY", "why", NULL},
+        {"SOURCE", "source", NULL}, {"MAC", "mac", NULL},
+        {"VM", "vm", NULL},         {"NETWORK", "network", NULL},
+        {"HOST", "host", NULL},     {"VNI", "vni", NULL},
+        {"VTEP", "vtep", "local"},  {"INSTALLED", "installed", NULL},
+        {"WHY", "why", NULL},
 };
 
 static void
@@ -264,8 +275,7 @@ print_object(json_t *o, const char *prefix)
 	const char *k;
 	json_t *v;
 
-	json_object_foreach(o, k, v)
-	{
+	json_object_foreach (o, k, v) {
 		if (json_is_object(v)) {
 			char p[128];
 
@@ -301,7 +311,8 @@ print_result(const char *command, json_t *res)
 	else if (strcmp(command, "show bindings") == 0)
 		TABLE(res, bind_cols);
 	else if (strcmp(command, "show counters") == 0) {
-		json_t *ports = json_object_get(res, "ports"), *drops = json_object_get(res, "drop_reasons");
+		json_t *ports = json_object_get(res, "ports"),
+		       *drops = json_object_get(res, "drop_reasons");
 
 		json_incref(ports);
 		json_incref(drops);
@@ -371,7 +382,8 @@ main(int argc, char **argv)
 			uint64_t t;
 
 			if (netaddr_u64_parse(argv[++i], 1, 3600, &t) < 0) {
-				fprintf(stderr, "vtepctl: --timeout %s: 1..3600 seconds\n", argv[i]);
+				fprintf(stderr, "vtepctl: --timeout %s: 1..3600 seconds\n",
+				        argv[i]);
 				return 2;
 			}
 			timeout_s = (int)t;
@@ -396,7 +408,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	snprintf(command, sizeof(command), "%s%s%s", argv[i], words == 2 ? " " : "",
-		 words == 2 ? argv[i + 1] : "");
+	         words == 2 ? argv[i + 1] : "");
 	args = json_object();
 	if (parse_args(argc - i - words, argv + i + words, args) < 0) {
 		json_decref(args);

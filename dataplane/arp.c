@@ -33,7 +33,7 @@ dp_arp_input(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m)
 		return;
 	}
 	r = dp_arp_reply_make(rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_data_len(m),
-			      &lc->port[port].mac, targets, 2, &sender_ip, &sender_mac);
+	                      &lc->port[port].mac, targets, 2, &sender_ip, &sender_mac);
 	if (r > 0) {
 		dp_drop(lc, m, (enum dp_drop)r);
 		return;
@@ -60,7 +60,7 @@ dp_icmp_input(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, uint32_t l
 		return;
 	}
 	r = dp_icmp_echo_reply_make(rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_data_len(m), l3_off,
-				    64);
+	                            64);
 	if (r != 0) {
 		dp_drop(lc, m, (enum dp_drop)r);
 		return;

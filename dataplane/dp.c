@@ -27,8 +27,7 @@ lcores_choose(struct dp *dp)
 	unsigned id;
 
 	if (dp->conf.nb_lcores == 0) {
-		RTE_LCORE_FOREACH_WORKER(id)
-		{
+		RTE_LCORE_FOREACH_WORKER (id) {
 			if (dp->nb_lcores < DP_MAX_LCORES)
 				dp->conf.lcores[dp->nb_lcores++] = id;
 		}
@@ -36,7 +35,9 @@ lcores_choose(struct dp *dp)
 		for (unsigned i = 0; i < dp->conf.nb_lcores; i++) {
 			id = dp->conf.lcores[i];
 			if (!rte_lcore_is_enabled(id) || id == rte_get_main_lcore()) {
-				LOG_ERR(dp, "lcore %u is not an EAL worker lcore (check -l / --lcores)", id);
+				LOG_ERR(dp,
+				        "lcore %u is not an EAL worker lcore (check -l / --lcores)",
+				        id);
 				return -EINVAL;
 			}
 		}
@@ -44,7 +45,7 @@ lcores_choose(struct dp *dp)
 	}
 	if (dp->nb_lcores == 0) {
 		LOG_ERR(dp, "no forwarding lcore: give EAL a main lcore and at least one worker "
-			    "(e.g. -l 0,1)");
+		            "(e.g. -l 0,1)");
 		return -EINVAL;
 	}
 	return 0;
@@ -89,30 +90,34 @@ lcore_create(struct dp *dp, unsigned idx)
 	for (uint16_t p = 0; p < dp->nb_ports; p++) {
 		const struct dp_port *port = &dp->ports[p];
 
-		lc->rxq[p] = (struct dp_rxq){.port = p, .ethdev = port->ethdev,
-					     .queue = (uint16_t)idx, .role = port->conf.role};
+		lc->rxq[p] = (struct dp_rxq){.port = p,
+		                             .ethdev = port->ethdev,
+		                             .queue = (uint16_t)idx,
+		                             .role = port->conf.role};
 		lc->port[p].ethdev = port->ethdev;
 		lc->port[p].role = port->conf.role;
 		lc->port[p].tx_ip_cksum = port->tx_ip_cksum;
 		lc->port[p].rx_outer_ip_cksum = port->rx_outer_ip_cksum;
 		lc->port[p].mac = port->mac;
 		lc->port[p].max_frame = (uint16_t)(port->conf.mtu + RTE_ETHER_HDR_LEN +
-						   (port->conf.role == DP_PORT_ACCESS ? 4 : 0));
+		                                   (port->conf.role == DP_PORT_ACCESS ? 4 : 0));
 	}
 	lc->nb_rxq = dp->nb_ports;
 	dp_ul_ctx_init(&lc->ul_ctx, &lc->port[lc->ul_port].mac, lc->vtep_ip, lc->ul_ip,
-		       lc->udp_port);
-	lc->seg_stats = rte_zmalloc_socket("dp_seg_stats", sizeof(*lc->seg_stats) * lc->segments_max,
-					   RTE_CACHE_LINE_SIZE, sock);
-	lc->vtep_stats = rte_zmalloc_socket("dp_vtep_stats", sizeof(*lc->vtep_stats) * lc->vteps_max,
-					    RTE_CACHE_LINE_SIZE, sock);
+	               lc->udp_port);
+	lc->seg_stats =
+	        rte_zmalloc_socket("dp_seg_stats", sizeof(*lc->seg_stats) * lc->segments_max,
+	                           RTE_CACHE_LINE_SIZE, sock);
+	lc->vtep_stats =
+	        rte_zmalloc_socket("dp_vtep_stats", sizeof(*lc->vtep_stats) * lc->vteps_max,
+	                           RTE_CACHE_LINE_SIZE, sock);
 	lc->flood_tb = rte_zmalloc_socket("dp_flood_tb", sizeof(*lc->flood_tb) * lc->segments_max,
-					  RTE_CACHE_LINE_SIZE, sock);
+	                                  RTE_CACHE_LINE_SIZE, sock);
 	lc->lf = rte_zmalloc_socket("dp_learn_filter", sizeof(*lc->lf) * DP_LF_SETS,
-				    RTE_CACHE_LINE_SIZE, sock);
+	                            RTE_CACHE_LINE_SIZE, sock);
 	snprintf(name, sizeof(name), "vtepd_ev%u", idx);
 	lc->ev_ring = rte_ring_create_elem(name, sizeof(struct dp_event), DP_EV_RING_SIZE, sock,
-					   RING_F_SP_ENQ | RING_F_SC_DEQ);
+	                                   RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (idx == 0)
 		lc->cmd_ring = dp->cmd_ring;
 	return lc; /* the caller checks every allocation and frees */
@@ -186,7 +191,7 @@ dp_create(const struct dp_conf *c, struct map *m)
 	if (r < 0)
 		goto err;
 	dp->cmd_ring = rte_ring_create_elem("vtepd_cmd", sizeof(struct dp_cmd), DP_CMD_RING_SIZE,
-					    (int)rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+	                                    (int)rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (dp->cmd_ring == NULL) {
 		r = -ENOMEM;
 		goto err;
@@ -204,7 +209,7 @@ dp_create(const struct dp_conf *c, struct map *m)
 		r = map_reader_register(m, i);
 		if (r < 0) {
 			LOG_ERR(dp, "lcore %u: cannot register as a map reader: %s",
-				dp->conf.lcores[i], strerror(-r));
+			        dp->conf.lcores[i], strerror(-r));
 			goto err;
 		}
 	}
@@ -227,7 +232,8 @@ dp_start(struct dp *dp)
 	for (unsigned i = 0; i < dp->nb_lcores; i++) {
 		r = rte_eal_remote_launch(dp_lcore_main, dp->lcores[i], dp->lcores[i]->lcore_id);
 		if (r != 0) {
-			LOG_ERR(dp, "lcore %u: launch: %s", dp->lcores[i]->lcore_id, rte_strerror(-r));
+			LOG_ERR(dp, "lcore %u: launch: %s", dp->lcores[i]->lcore_id,
+			        rte_strerror(-r));
 			dp_stop(dp);
 			return r;
 		}
@@ -416,7 +422,8 @@ dp_events_drain(struct dp *dp, struct dp_event *ev, unsigned max)
 	for (unsigned k = 0; k < dp->nb_lcores && n < max; k++) {
 		struct dp_lcore *lc = dp->lcores[(dp->ev_next + k) % dp->nb_lcores];
 
-		n += rte_ring_sc_dequeue_burst_elem(lc->ev_ring, ev + n, sizeof(*ev), max - n, NULL);
+		n += rte_ring_sc_dequeue_burst_elem(lc->ev_ring, ev + n, sizeof(*ev), max - n,
+		                                    NULL);
 	}
 	dp->ev_next++;
 	return n;

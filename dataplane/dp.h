@@ -49,9 +49,9 @@ struct dp_port_conf {
 	uint16_t rx_desc;
 	uint16_t tx_desc;
 	/* underlay */
-	uint32_t ip;         /* network order */
+	uint32_t ip; /* network order */
 	uint8_t prefix_len;
-	uint32_t next_hop;   /* network order, 0 = none */
+	uint32_t next_hop; /* network order, 0 = none */
 	bool has_mac;
 	uint8_t mac[6];
 };
@@ -61,13 +61,13 @@ struct dp_conf {
 	uint16_t nb_ports;
 	unsigned lcores[DP_MAX_LCORES]; /* forwarding lcores; 0 entries = every worker */
 	unsigned nb_lcores;
-	uint32_t nb_mbufs;              /* 0 = computed */
-	uint32_t vtep_ip;               /* network order */
-	uint16_t udp_port;              /* host order */
+	uint32_t nb_mbufs; /* 0 = computed */
+	uint32_t vtep_ip;  /* network order */
+	uint16_t udp_port; /* host order */
 	uint8_t ttl;
 	uint8_t tos;
-	uint32_t segments_max;          /* sizes of per-lcore per-segment counters */
-	uint32_t vteps_max;             /* and per-VTEP counters */
+	uint32_t segments_max; /* sizes of per-lcore per-segment counters */
+	uint32_t vteps_max;    /* and per-VTEP counters */
 	bool idle_backoff;
 	uint32_t idle_max_us;
 };
@@ -125,17 +125,17 @@ struct dp_counters {
 	uint64_t port_tx_pkts[DP_MAX_PORTS];
 	uint64_t port_tx_bytes[DP_MAX_PORTS];
 	uint64_t drops[DP_DROP_MAX];
-	uint64_t encap_pkts;      /* unicast frames encapsulated */
-	uint64_t decap_pkts;      /* frames decapsulated and delivered */
-	uint64_t flood_pkts;      /* BUM / unknown frames replicated */
-	uint64_t flood_copies;    /* tunnel packets sent by replication */
-	uint64_t arp_replies;     /* ARP replies sent for our addresses */
-	uint64_t arp_requests;    /* ARP requests sent (resolution) */
+	uint64_t encap_pkts;   /* unicast frames encapsulated */
+	uint64_t decap_pkts;   /* frames decapsulated and delivered */
+	uint64_t flood_pkts;   /* BUM / unknown frames replicated */
+	uint64_t flood_copies; /* tunnel packets sent by replication */
+	uint64_t arp_replies;  /* ARP replies sent for our addresses */
+	uint64_t arp_requests; /* ARP requests sent (resolution) */
 	uint64_t icmp_echo_replies;
-	uint64_t events_posted;   /* learn / neighbour events to control */
-	uint64_t events_lost;     /* event ring full (harmless: re-posted later) */
+	uint64_t events_posted; /* learn / neighbour events to control */
+	uint64_t events_lost;   /* event ring full (harmless: re-posted later) */
 	uint64_t idle_sleeps;
-	uint64_t busy_polls;      /* rx bursts that returned packets */
+	uint64_t busy_polls; /* rx bursts that returned packets */
 	uint64_t empty_polls;
 };
 
@@ -146,9 +146,9 @@ void dp_counters_read(const struct dp *dp, struct dp_counters *out);
 uint64_t dp_counters_drops(const struct dp_counters *c);
 
 struct dp_seg_counters {
-	uint64_t encap_pkts, encap_bytes;   /* access -> underlay (unicast + flood) */
-	uint64_t decap_pkts, decap_bytes;   /* underlay -> access */
-	uint64_t flood_pkts;                /* frames replicated */
+	uint64_t encap_pkts, encap_bytes; /* access -> underlay (unicast + flood) */
+	uint64_t decap_pkts, decap_bytes; /* underlay -> access */
+	uint64_t flood_pkts;              /* frames replicated */
 	uint64_t drops;
 };
 
@@ -179,22 +179,22 @@ void dp_mempool_info(const struct dp *dp, struct dp_mempool_info *out);
 
 /* Events from lcores to the control thread. */
 enum dp_event_type {
-	DP_EV_LEARN,   /* (seg, mac) seen behind dest: add, refresh or move */
-	DP_EV_NEIGH,   /* ARP: ip is at mac (from a reply or a request to us) */
+	DP_EV_LEARN, /* (seg, mac) seen behind dest: add, refresh or move */
+	DP_EV_NEIGH, /* ARP: ip is at mac (from a reply or a request to us) */
 };
 
 struct dp_event {
-	uint8_t type;      /* enum dp_event_type */
-	uint8_t remote;    /* DP_EV_LEARN: 1 = behind VTEP ip, 0 = local (port, vlan) */
+	uint8_t type;   /* enum dp_event_type */
+	uint8_t remote; /* DP_EV_LEARN: 1 = behind VTEP ip, 0 = local (port, vlan) */
 	uint16_t seg;
 	uint8_t mac[6];
 	uint16_t port;
 	uint16_t vlan;
 	uint16_t pad;
-	uint32_t ip;       /* network order: remote VTEP or neighbour */
-	uint32_t vni;      /* DP_EV_LEARN: the segment's VNI when the frame was seen; a
-			    * reload may have deleted the segment and reused its index
-			    * before the event is applied */
+	uint32_t ip;  /* network order: remote VTEP or neighbour */
+	uint32_t vni; /* DP_EV_LEARN: the segment's VNI when the frame was seen; a
+	               * reload may have deleted the segment and reused its index
+	               * before the event is applied */
 };
 
 /**

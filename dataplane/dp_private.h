@@ -30,18 +30,18 @@
 #include "mapping/map.h"
 #include "pkt.h"
 
-#define DP_BURST_MAX    32  /* packets per rx burst */
-#define DP_PREFETCH     3   /* prefetch packet i + DP_PREFETCH while handling i */
-#define DP_TXB_MAX      128 /* per (lcore, port) tx buffer: a burst plus flood copies */
-#define DP_EV_RING_SIZE 4096
+#define DP_BURST_MAX     32  /* packets per rx burst */
+#define DP_PREFETCH      3   /* prefetch packet i + DP_PREFETCH while handling i */
+#define DP_TXB_MAX       128 /* per (lcore, port) tx buffer: a burst plus flood copies */
+#define DP_EV_RING_SIZE  4096
 #define DP_CMD_RING_SIZE 256
-#define DP_LF_SETS      (1u << 15) /* learn filter: 32,768 sets of 4 sources, 2 MiB per lcore */
-#define DP_LF_WAYS      4
+#define DP_LF_SETS       (1u << 15) /* learn filter: 32,768 sets of 4 sources, 2 MiB per lcore */
+#define DP_LF_WAYS       4
 
 /* Relaxed load + store by the owning lcore: no locked instruction on the
  * fast path, and readers on other threads see whole values (kernel per-cpu
  * counter discipline; keeps TSan quiet). */
-#define DP_STAT_ADD(ctr, n)                                                                   \
+#define DP_STAT_ADD(ctr, n)                                                                        \
 	__atomic_store_n(&(ctr), __atomic_load_n(&(ctr), __ATOMIC_RELAXED) + (n), __ATOMIC_RELAXED)
 
 struct dp_lcore_stats {
@@ -104,12 +104,12 @@ struct dp_flood_tb {
  *   bit  63      valid
  * One set is one cache line.
  */
-#define DP_LF_DEST_MASK   ((1ull << 33) - 1)
-#define DP_LF_VTEP_SHIFT  33
-#define DP_LF_TIME_SHIFT  49
-#define DP_LF_TIME_MASK   0x3fffull
-#define DP_LF_VALID       (1ull << 63)
-#define DP_LF_TICK_SHIFT  24 /* 6.5 ms at 2.6 GHz: the time field wraps after 105 s */
+#define DP_LF_DEST_MASK  ((1ull << 33) - 1)
+#define DP_LF_VTEP_SHIFT 33
+#define DP_LF_TIME_SHIFT 49
+#define DP_LF_TIME_MASK  0x3fffull
+#define DP_LF_VALID      (1ull << 63)
+#define DP_LF_TICK_SHIFT 24 /* 6.5 ms at 2.6 GHz: the time field wraps after 105 s */
 
 struct dp_lf_set {
 	uint64_t key[DP_LF_WAYS];
@@ -126,15 +126,15 @@ struct dp_rxq {
 	uint16_t port;   /* dataplane port index */
 	uint16_t ethdev; /* ethdev port id */
 	uint16_t queue;
-	uint8_t role;    /* enum dp_port_role */
+	uint8_t role; /* enum dp_port_role */
 };
 
 /* What a lcore needs to know about a port, copied into its own context. */
 struct dp_port_fast {
 	uint16_t ethdev;
-	uint16_t max_frame;    /* largest frame we may send, without FCS */
+	uint16_t max_frame; /* largest frame we may send, without FCS */
 	uint8_t role;
-	bool tx_ip_cksum;      /* outer IPv4 checksum offload */
+	bool tx_ip_cksum;       /* outer IPv4 checksum offload */
 	bool rx_outer_ip_cksum; /* the port checks outer IPv4 checksums of tunnels */
 	struct rte_ether_addr mac;
 };
@@ -144,24 +144,24 @@ struct dp_lcore {
 	struct dp *dp;
 	struct map *map;
 	struct rte_mempool *pool;
-	struct rte_ring *ev_ring;     /* lcore -> control (single producer/consumer) */
-	struct rte_ring *cmd_ring;    /* control -> lcore 0 only, else NULL */
-	unsigned id;                  /* 0..nb_lcores-1, also the RCU reader id */
+	struct rte_ring *ev_ring;  /* lcore -> control (single producer/consumer) */
+	struct rte_ring *cmd_ring; /* control -> lcore 0 only, else NULL */
+	unsigned id;               /* 0..nb_lcores-1, also the RCU reader id */
 	unsigned lcore_id;
 	uint16_t nb_rxq;
-	uint16_t txq;                 /* this lcore's tx queue on every port */
-	uint16_t ul_port;             /* dataplane index of the underlay port */
+	uint16_t txq;     /* this lcore's tx queue on every port */
+	uint16_t ul_port; /* dataplane index of the underlay port */
 	uint16_t nb_ports;
 	struct dp_rxq rxq[DP_MAX_PORTS];
 	struct dp_port_fast port[DP_MAX_PORTS];
-	rte_be32_t vtep_ip;           /* gateway VTEP address */
-	rte_be32_t ul_ip;             /* underlay port address */
-	rte_be16_t udp_port;          /* VXLAN port, network order */
-	uint16_t ul_ip_mtu;           /* underlay IP MTU */
-	struct dp_ul_ctx ul_ctx;      /* underlay classification (pkt.h) */
+	rte_be32_t vtep_ip;      /* gateway VTEP address */
+	rte_be32_t ul_ip;        /* underlay port address */
+	rte_be16_t udp_port;     /* VXLAN port, network order */
+	uint16_t ul_ip_mtu;      /* underlay IP MTU */
+	struct dp_ul_ctx ul_ctx; /* underlay classification (pkt.h) */
 	uint64_t tsc_hz;
-	uint64_t lf_hold_tsc;        /* learn filter hold time */
-	uint64_t lf_hold;             /* the same in learn-filter time units */
+	uint64_t lf_hold_tsc; /* learn filter hold time */
+	uint64_t lf_hold;     /* the same in learn-filter time units */
 	bool idle_backoff;
 	uint32_t idle_max_us;
 	uint32_t segments_max;
@@ -170,9 +170,9 @@ struct dp_lcore {
 
 	/* written by this lcore only */
 	uint64_t now_tsc;
-	uint64_t now_s_tsc;           /* when now_s was last computed */
-	uint32_t now_s;               /* map_now_s(), at most 1 ms old */
-	uint32_t nb_empty;            /* consecutive empty passes */
+	uint64_t now_s_tsc; /* when now_s was last computed */
+	uint32_t now_s;     /* map_now_s(), at most 1 ms old */
+	uint32_t nb_empty;  /* consecutive empty passes */
 	uint32_t sleep_us;
 	struct dp_txb tx[DP_MAX_PORTS];
 	struct dp_lcore_stats stats;
@@ -188,13 +188,13 @@ struct dp_port {
 	uint16_t nb_rxq;
 	uint16_t nb_txq;
 	struct rte_ether_addr mac;
-	bool probed_by_us;       /* rte_dev_probe() was ours: remove on destroy */
+	bool probed_by_us; /* rte_dev_probe() was ours: remove on destroy */
 	bool started;
 	bool tx_ip_cksum;
 	bool rx_ip_cksum;
 	bool rx_outer_ip_cksum;
 	bool tx_fast_free;
-	bool promisc;            /* receive everything (access, or a software MAC) */
+	bool promisc; /* receive everything (access, or a software MAC) */
 };
 
 struct dp {
@@ -207,7 +207,7 @@ struct dp {
 	struct dp_lcore *lcores[DP_MAX_LCORES];
 	unsigned nb_lcores;
 	struct rte_ring *cmd_ring;
-	unsigned ev_next;        /* round-robin start for dp_events_drain */
+	unsigned ev_next; /* round-robin start for dp_events_drain */
 	bool started;
 };
 
@@ -239,7 +239,7 @@ int dp_lcore_main(void *arg);
  * @return @p nb.
  */
 uint16_t dp_burst_input(struct dp_lcore *lc, const struct dp_rxq *q, struct rte_mbuf **pkts,
-			uint16_t nb);
+                        uint16_t nb);
 void dp_tx_flush(struct dp_lcore *lc, uint16_t port);
 void dp_event_post(struct dp_lcore *lc, const struct dp_event *ev);
 
@@ -299,7 +299,7 @@ dp_lf_lookup(const struct dp_lcore *lc, const struct dp_lf_set *set, uint64_t ke
 	__m128i lo = _mm_cmpeq_epi64(_mm_load_si128((const __m128i *)&set->key[0]), k);
 	__m128i hi = _mm_cmpeq_epi64(_mm_load_si128((const __m128i *)&set->key[2]), k);
 	unsigned mask = (unsigned)_mm_movemask_pd(_mm_castsi128_pd(lo)) |
-			(unsigned)_mm_movemask_pd(_mm_castsi128_pd(hi)) << 2;
+	                (unsigned)_mm_movemask_pd(_mm_castsi128_pd(hi)) << 2;
 
 	if (mask == 0)
 		return 0;
@@ -395,8 +395,8 @@ void dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkt
 void dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb);
 void dp_flood(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m);
 /* Encapsulate towards @p t, count, and queue for transmission (or drop). */
-void dp_encap_one(struct dp_lcore *lc, const struct map_seg *seg,
-		  const struct map_vtep_tmpl *t, struct rte_mbuf *m, uint16_t sport);
+void dp_encap_one(struct dp_lcore *lc, const struct map_seg *seg, const struct map_vtep_tmpl *t,
+                  struct rte_mbuf *m, uint16_t sport);
 void dp_arp_input(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m);
 void dp_icmp_input(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, uint32_t l3_off);
 void dp_arp_solicit_send(struct dp_lcore *lc, rte_be32_t ip);
@@ -405,6 +405,6 @@ void dp_cmd_poll(struct dp_lcore *lc);
 /* Learn-event helper used by encap and decap: post @p ev unless the learn
  * filter says it was posted within the hold time; record it there. */
 void dp_learn_post(struct dp_lcore *lc, uint64_t key, uint64_t dest, uint16_t vtep,
-		   const struct dp_event *ev);
+                   const struct dp_event *ev);
 
 #endif /* VTEP_DP_PRIVATE_H */

@@ -33,7 +33,8 @@ dp_drop_name(unsigned reason)
 		size_t i;
 
 		for (i = 0; s[i] != '\0' && i + 1 < sizeof(lower[0]); i++)
-			lower[reason][i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]);
+			lower[reason][i] =
+			        (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]);
 		lower[reason][i] = '\0';
 	}
 	return lower[reason];

@@ -81,12 +81,12 @@ dp_lf_record(struct dp_lcore *lc, uint64_t key, uint64_t dest, uint16_t vtep)
 	}
 	set->key[victim] = key;
 	set->word[victim] = DP_LF_VALID | now << DP_LF_TIME_SHIFT |
-			    (uint64_t)vtep << DP_LF_VTEP_SHIFT | (dest & DP_LF_DEST_MASK);
+	                    (uint64_t)vtep << DP_LF_VTEP_SHIFT | (dest & DP_LF_DEST_MASK);
 }
 
 void
 dp_learn_post(struct dp_lcore *lc, uint64_t key, uint64_t dest, uint16_t vtep,
-	      const struct dp_event *ev)
+              const struct dp_event *ev)
 {
 	if (dp_lf_lookup(lc, dp_lf_set_of(lc, key), key, dest) != 0)
 		return;

@@ -75,7 +75,7 @@ ul_check_ether(const uint8_t *p, uint32_t len, const struct dp_ul_ctx *c, struct
 /* Outer IPv4 header. @return the header length, or 0 (out says why). */
 static uint32_t
 ul_check_ipv4(const uint8_t *ip, uint32_t l3_len, const struct dp_ul_ctx *c, bool cksum_good,
-	      struct dp_ul_info *out)
+              struct dp_ul_info *out)
 {
 	uint32_t hlen, tot;
 	uint16_t tot_be, frag;
@@ -134,7 +134,7 @@ ul_check_ipv4(const uint8_t *ip, uint32_t l3_len, const struct dp_ul_ctx *c, boo
 /* UDP + VXLAN after a valid IPv4 header of @p hlen bytes, @p payload bytes after it. */
 static void
 ul_check_vxlan(const uint8_t *ip, uint32_t hlen, uint32_t payload, const struct dp_ul_ctx *c,
-	       struct dp_ul_info *out)
+               struct dp_ul_info *out)
 {
 	const uint8_t *udp = ip + hlen;
 	const uint8_t *vx = udp + 8;
@@ -184,7 +184,7 @@ ul_check_vxlan(const uint8_t *ip, uint32_t hlen, uint32_t payload, const struct 
 
 void
 dp_ul_ctx_init(struct dp_ul_ctx *c, const struct rte_ether_addr *mac, rte_be32_t vtep_ip,
-	       rte_be32_t port_ip, rte_be16_t udp_port)
+               rte_be32_t port_ip, rte_be16_t udp_port)
 {
 	static const uint8_t vx_flags[4] = {0x08, 0, 0, 0};
 	uint8_t *w = c->fast_want, *m = c->fast_mask;
@@ -208,15 +208,15 @@ dp_ul_ctx_init(struct dp_ul_ctx *c, const struct rte_ether_addr *mac, rte_be32_t
 	memset(m + 30, 0xff, 4);
 	memcpy(w + 36, &udp_port, 2); /* UDP destination port */
 	memset(m + 36, 0xff, 2);
-	memset(m + 40, 0xff, 2);       /* UDP checksum 0 (else the slow path checks it) */
-	memcpy(w + 42, vx_flags, 4);   /* VXLAN: I flag only, reserved 0 */
+	memset(m + 40, 0xff, 2);     /* UDP checksum 0 (else the slow path checks it) */
+	memcpy(w + 42, vx_flags, 4); /* VXLAN: I flag only, reserved 0 */
 	memset(m + 42, 0xff, 4);
-	m[49] = 0xff;                  /* last reserved byte */
+	m[49] = 0xff; /* last reserved byte */
 }
 
 void
 dp_ul_classify_slow(const uint8_t *p, uint32_t len, const struct dp_ul_ctx *c, bool ip_cksum_good,
-		    struct dp_ul_info *out)
+                    struct dp_ul_info *out)
 {
 	const uint8_t *ip = p + RTE_ETHER_HDR_LEN;
 	uint16_t tot_be;
@@ -243,8 +243,8 @@ dp_ul_classify_slow(const uint8_t *p, uint32_t len, const struct dp_ul_ctx *c, b
 
 int
 dp_arp_reply_make(uint8_t *p, uint32_t len, const struct rte_ether_addr *our_mac,
-		  const rte_be32_t *targets, unsigned nb_targets, rte_be32_t *sender_ip,
-		  struct rte_ether_addr *sender_mac)
+                  const rte_be32_t *targets, unsigned nb_targets, rte_be32_t *sender_ip,
+                  struct rte_ether_addr *sender_mac)
 {
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)p;
 	struct rte_arp_hdr *arp = (struct rte_arp_hdr *)(p + RTE_ETHER_HDR_LEN);
@@ -281,7 +281,7 @@ dp_arp_reply_make(uint8_t *p, uint32_t len, const struct rte_ether_addr *our_mac
 
 uint32_t
 dp_arp_request_build(uint8_t *p, const struct rte_ether_addr *our_mac, rte_be32_t our_ip,
-		     rte_be32_t target_ip)
+                     rte_be32_t target_ip)
 {
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)p;
 	struct rte_arp_hdr *arp = (struct rte_arp_hdr *)(p + RTE_ETHER_HDR_LEN);

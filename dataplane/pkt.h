@@ -26,9 +26,9 @@
 #include "common/compiler.h"
 #include "dp.h"
 
-#define DP_UDP_SPORT_MIN 49152 /* RFC 7348 5: ephemeral range for the entropy port */
-#define DP_VXLAN_HLEN_IPV4 50  /* outer Ethernet + IPv4 + UDP + VXLAN */
-#define DP_VXLAN_MIN_LEN (DP_VXLAN_HLEN_IPV4 + RTE_ETHER_HDR_LEN) /* + inner Ethernet */
+#define DP_UDP_SPORT_MIN   49152 /* RFC 7348 5: ephemeral range for the entropy port */
+#define DP_VXLAN_HLEN_IPV4 50    /* outer Ethernet + IPv4 + UDP + VXLAN */
+#define DP_VXLAN_MIN_LEN   (DP_VXLAN_HLEN_IPV4 + RTE_ETHER_HDR_LEN) /* + inner Ethernet */
 
 #define DP_UL_FAST_LEN 64 /* bytes the fast classifier compares at once */
 
@@ -49,7 +49,7 @@ struct dp_ul_ctx {
 
 /** Fill @p c for a gateway with these addresses (network order). */
 void dp_ul_ctx_init(struct dp_ul_ctx *c, const struct rte_ether_addr *mac, rte_be32_t vtep_ip,
-		    rte_be32_t port_ip, rte_be16_t udp_port);
+                    rte_be32_t port_ip, rte_be16_t udp_port);
 
 enum dp_ul_kind {
 	DP_UL_VXLAN, /* a valid VXLAN packet to us */
@@ -75,7 +75,7 @@ struct dp_ul_info {
  * @param ip_cksum_good the NIC verified the IPv4 header checksum.
  */
 void dp_ul_classify_slow(const uint8_t *p, uint32_t len, const struct dp_ul_ctx *c,
-			 bool ip_cksum_good, struct dp_ul_info *out);
+                         bool ip_cksum_good, struct dp_ul_info *out);
 
 /**
  * Is the checksum of the 20-byte IPv4 header at @p ip right? Five 32-bit
@@ -106,7 +106,7 @@ dp_ipv4_cksum20_ok(const uint8_t *ip)
  */
 static inline void
 dp_ul_classify(const uint8_t *p, uint32_t len, const struct dp_ul_ctx *c, bool ip_cksum_good,
-	       struct dp_ul_info *out)
+               struct dp_ul_info *out)
 {
 	const uint8_t *ip = p + RTE_ETHER_HDR_LEN;
 	uint16_t tot, ulen;
@@ -115,7 +115,7 @@ dp_ul_classify(const uint8_t *p, uint32_t len, const struct dp_ul_ctx *c, bool i
 
 	if (unlikely(len < DP_VXLAN_MIN_LEN))
 		goto slow;
-	/* Every fixed field at once: 64 bytes xor what we want, masked. */
+		/* Every fixed field at once: 64 bytes xor what we want, masked. */
 #if defined(RTE_ARCH_X86)
 	{
 		const __m128i *pw = (const __m128i *)p;
@@ -124,9 +124,9 @@ dp_ul_classify(const uint8_t *p, uint32_t len, const struct dp_ul_ctx *c, bool i
 		__m128i d = _mm_and_si128(_mm_xor_si128(_mm_loadu_si128(pw), want[0]), mask[0]);
 
 		for (unsigned k = 1; k < DP_UL_FAST_LEN / 16; k++)
-			d = _mm_or_si128(d, _mm_and_si128(_mm_xor_si128(_mm_loadu_si128(pw + k),
-									 want[k]),
-							  mask[k]));
+			d = _mm_or_si128(
+			        d, _mm_and_si128(_mm_xor_si128(_mm_loadu_si128(pw + k), want[k]),
+			                         mask[k]));
 		if (unlikely(_mm_movemask_epi8(_mm_cmpeq_epi8(d, _mm_setzero_si128())) != 0xffff))
 			goto slow;
 	}
@@ -151,8 +151,8 @@ dp_ul_classify(const uint8_t *p, uint32_t len, const struct dp_ul_ctx *c, bool i
 	tot = rte_be_to_cpu_16(tot);
 	src0 = ip[12];
 	if (unlikely(tot > len - RTE_ETHER_HDR_LEN || tot < 20 + 8 + 8 + RTE_ETHER_HDR_LEN ||
-		     rte_be_to_cpu_16(ulen) != tot - 20 || ip[8] == 0 || src == c->vtep_ip ||
-		     src == c->port_ip || src0 == 0 || src0 == 127 || src0 >= 224))
+	             rte_be_to_cpu_16(ulen) != tot - 20 || ip[8] == 0 || src == c->vtep_ip ||
+	             src == c->port_ip || src0 == 0 || src0 == 127 || src0 >= 224))
 		goto slow;
 	if (!ip_cksum_good && unlikely(!dp_ipv4_cksum20_ok(ip)))
 		goto slow;
@@ -237,7 +237,7 @@ dp_csum_fold(uint32_t sum)
  */
 static inline void
 dp_encap_patch_ipv4(uint8_t *h, uint32_t inner_len, uint32_t csum_base, rte_be16_t sport,
-		    rte_be32_t vni_word, bool sw_csum)
+                    rte_be32_t vni_word, bool sw_csum)
 {
 	rte_be16_t tot = rte_cpu_to_be_16((uint16_t)(inner_len + 36));
 	rte_be16_t ulen = rte_cpu_to_be_16((uint16_t)(inner_len + 16));
@@ -263,8 +263,8 @@ dp_encap_patch_ipv4(uint8_t *h, uint32_t inner_len, uint32_t csum_base, rte_be16
  *   a reply or gratuitous ARP (learn the sender, send nothing).
  */
 int dp_arp_reply_make(uint8_t *p, uint32_t len, const struct rte_ether_addr *our_mac,
-		      const rte_be32_t *targets, unsigned nb_targets, rte_be32_t *sender_ip,
-		      struct rte_ether_addr *sender_mac);
+                      const rte_be32_t *targets, unsigned nb_targets, rte_be32_t *sender_ip,
+                      struct rte_ether_addr *sender_mac);
 
 /**
  * Build a broadcast ARP request "who has @p target_ip, tell @p our_ip" into
@@ -272,7 +272,7 @@ int dp_arp_reply_make(uint8_t *p, uint32_t len, const struct rte_ether_addr *our
  * @return the frame length (60).
  */
 uint32_t dp_arp_request_build(uint8_t *p, const struct rte_ether_addr *our_mac, rte_be32_t our_ip,
-			      rte_be32_t target_ip);
+                              rte_be32_t target_ip);
 
 /**
  * Turn an ICMP echo request (IPv4 at @p l3_off) into the echo reply, in

@@ -45,7 +45,7 @@ port_probe(struct dp_port *p)
 		r = rte_dev_probe(p->conf.device);
 		if (r < 0 && r != -EEXIST) {
 			LOG_ERR(dp, "port %s: cannot open device \"%s\": %s", p->conf.name,
-				p->conf.device, rte_strerror(-r));
+			        p->conf.device, rte_strerror(-r));
 			return r;
 		}
 		p->probed_by_us = r == 0;
@@ -56,7 +56,7 @@ port_probe(struct dp_port *p)
 			snprintf(full, sizeof(full), "0000:%s", name);
 			if (rte_eth_dev_get_port_by_name(full, &pid) != 0) {
 				LOG_ERR(dp, "port %s: device \"%s\" probed but no ethdev named %s",
-					p->conf.name, p->conf.device, name);
+				        p->conf.name, p->conf.device, name);
 				return -ENODEV;
 			}
 		}
@@ -78,17 +78,18 @@ port_configure(struct dp *dp, struct dp_port *p)
 		return r;
 	if (info.max_rx_queues < nq || info.max_tx_queues < nq) {
 		LOG_ERR(dp,
-			"port %s: %u forwarding lcores need %u rx and tx queues, device \"%s\" has "
-			"%u rx / %u tx (for net_af_packet add qpairs=%u)",
-			p->conf.name, dp->nb_lcores, nq, p->conf.device, info.max_rx_queues,
-			info.max_tx_queues, nq);
+		        "port %s: %u forwarding lcores need %u rx and tx queues, device \"%s\" has "
+		        "%u rx / %u tx (for net_af_packet add qpairs=%u)",
+		        p->conf.name, dp->nb_lcores, nq, p->conf.device, info.max_rx_queues,
+		        info.max_tx_queues, nq);
 		return -EINVAL;
 	}
 	memset(&conf, 0, sizeof(conf));
 	if (nq > 1 && info.flow_type_rss_offloads != 0) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
-		conf.rx_adv_conf.rss_conf.rss_hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP | RTE_ETH_RSS_TCP) &
-						   info.flow_type_rss_offloads;
+		conf.rx_adv_conf.rss_conf.rss_hf =
+		        (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP | RTE_ETH_RSS_TCP) &
+		        info.flow_type_rss_offloads;
 		/* The hash in the mbuf is the encap's entropy source port:
 		 * free where the NIC delivers it (encap.c). */
 		conf.rxmode.offloads |= info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_RSS_HASH;
@@ -105,7 +106,7 @@ port_configure(struct dp *dp, struct dp_port *p)
 		/* A NIC that parses VXLAN reports the outer header's checksum
 		 * apart (decap.c): ask for it where it can. */
 		p->rx_outer_ip_cksum =
-			(info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_OUTER_IPV4_CKSUM) != 0;
+		        (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_OUTER_IPV4_CKSUM) != 0;
 		if (p->tx_ip_cksum)
 			conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
 		if (p->rx_ip_cksum)
@@ -126,15 +127,18 @@ port_configure(struct dp *dp, struct dp_port *p)
 	r = rte_eth_dev_set_mtu(p->ethdev, p->conf.mtu);
 	if (r != 0 && r != -ENOTSUP)
 		LOG_WARN(dp, "port %s: cannot set MTU %u: %s (keeping the device's)", p->conf.name,
-			 p->conf.mtu, rte_strerror(-r));
+		         p->conf.mtu, rte_strerror(-r));
 	if (p->conf.has_mac) {
-		r = rte_eth_dev_default_mac_addr_set(p->ethdev, (struct rte_ether_addr *)p->conf.mac);
+		r = rte_eth_dev_default_mac_addr_set(p->ethdev,
+		                                     (struct rte_ether_addr *)p->conf.mac);
 		if (r == -ENOTSUP) {
 			/* Some virtual devices have no MAC of their own: use the
 			 * configured one in our headers and receive in promiscuous
 			 * mode so frames to it still arrive. */
-			LOG_INFO(dp, "port %s: device cannot take a MAC; using the configured one in "
-				     "software, promiscuous", p->conf.name);
+			LOG_INFO(dp,
+			         "port %s: device cannot take a MAC; using the configured one in "
+			         "software, promiscuous",
+			         p->conf.name);
 			memcpy(&p->mac, p->conf.mac, RTE_ETHER_ADDR_LEN);
 			p->promisc = true;
 			return 0;
@@ -176,12 +180,13 @@ pool_create(struct dp *dp)
 		max_mtu = RTE_MAX(max_mtu, dp->ports[i].conf.mtu);
 	/* Frame + tag + the 50 bytes we prepend come out of the headroom. */
 	room = RTE_MAX((uint32_t)RTE_MBUF_DEFAULT_DATAROOM,
-		       RTE_ALIGN_CEIL((uint32_t)max_mtu + RTE_ETHER_HDR_LEN + 4 + 64, 1024));
+	               RTE_ALIGN_CEIL((uint32_t)max_mtu + RTE_ETHER_HDR_LEN + 4 + 64, 1024));
 	dp->pool = rte_pktmbuf_pool_create("vtepd_mbufs", n, 256, 0,
-					   (uint16_t)(room + RTE_PKTMBUF_HEADROOM), (int)rte_socket_id());
+	                                   (uint16_t)(room + RTE_PKTMBUF_HEADROOM),
+	                                   (int)rte_socket_id());
 	if (dp->pool == NULL) {
 		LOG_ERR(dp, "cannot create a pool of %u mbufs of %u bytes: %s", n,
-			room + RTE_PKTMBUF_HEADROOM, rte_strerror(rte_errno));
+		        room + RTE_PKTMBUF_HEADROOM, rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
 	LOG_INFO(dp, "mbuf pool: %u mbufs of %u bytes", n, room + RTE_PKTMBUF_HEADROOM);
@@ -203,9 +208,9 @@ port_queues_setup(struct dp *dp, struct dp_port *p)
 		struct rte_eth_rxconf rxc = info.default_rxconf;
 
 		rxc.offloads = (p->rx_ip_cksum ? RTE_ETH_RX_OFFLOAD_IPV4_CKSUM : 0) |
-			       (p->rx_outer_ip_cksum ? RTE_ETH_RX_OFFLOAD_OUTER_IPV4_CKSUM : 0);
+		               (p->rx_outer_ip_cksum ? RTE_ETH_RX_OFFLOAD_OUTER_IPV4_CKSUM : 0);
 		r = rte_eth_rx_queue_setup(p->ethdev, q, p->conf.rx_desc, (unsigned)sock, &rxc,
-					   dp->pool);
+		                           dp->pool);
 		if (r != 0) {
 			LOG_ERR(dp, "port %s: rx queue %u: %s", p->conf.name, q, rte_strerror(-r));
 			return r;
@@ -215,7 +220,7 @@ port_queues_setup(struct dp *dp, struct dp_port *p)
 		struct rte_eth_txconf txc = info.default_txconf;
 
 		txc.offloads = (p->tx_ip_cksum ? RTE_ETH_TX_OFFLOAD_IPV4_CKSUM : 0) |
-			       (p->tx_fast_free ? RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE : 0);
+		               (p->tx_fast_free ? RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE : 0);
 		r = rte_eth_tx_queue_setup(p->ethdev, q, p->conf.tx_desc, (unsigned)sock, &txc);
 		if (r != 0) {
 			LOG_ERR(dp, "port %s: tx queue %u: %s", p->conf.name, q, rte_strerror(-r));
@@ -238,8 +243,8 @@ dp_ports_setup(struct dp *dp)
 			return r;
 		for (uint16_t j = 0; j < i; j++) {
 			if (dp->ports[j].ethdev == p->ethdev) {
-				LOG_ERR(dp, "ports %s and %s open the same device", dp->ports[j].conf.name,
-					p->conf.name);
+				LOG_ERR(dp, "ports %s and %s open the same device",
+				        dp->ports[j].conf.name, p->conf.name);
 				return -EEXIST;
 			}
 		}
@@ -265,15 +270,15 @@ static void
 port_udp_tunnel(const struct dp *dp, const struct dp_port *p)
 {
 	struct rte_eth_udp_tunnel t = {.udp_port = dp->conf.udp_port,
-				       .prot_type = RTE_ETH_TUNNEL_TYPE_VXLAN};
+	                               .prot_type = RTE_ETH_TUNNEL_TYPE_VXLAN};
 	int r = rte_eth_dev_udp_tunnel_port_add(p->ethdev, &t);
 
 	if (r == 0)
-		LOG_INFO(dp, "port %s: UDP port %u registered as VXLAN with the device", p->conf.name,
-			 dp->conf.udp_port);
+		LOG_INFO(dp, "port %s: UDP port %u registered as VXLAN with the device",
+		         p->conf.name, dp->conf.udp_port);
 	else if (r != -ENOTSUP)
 		LOG_WARN(dp, "port %s: cannot register UDP port %u as VXLAN: %s", p->conf.name,
-			 dp->conf.udp_port, rte_strerror(-r));
+		         dp->conf.udp_port, rte_strerror(-r));
 }
 
 int
@@ -299,12 +304,13 @@ dp_ports_start(struct dp *dp)
 			r = rte_eth_promiscuous_enable(p->ethdev);
 			if (r != 0 && r != -ENOTSUP)
 				LOG_WARN(dp, "port %s: promiscuous mode: %s", p->conf.name,
-					 rte_strerror(-r));
+				         rte_strerror(-r));
 		}
 		rte_ether_format_addr(mac, sizeof(mac), &p->mac);
 		LOG_INFO(dp, "port %s (%s, %s): ethdev %u, %s, %u queue(s)%s", p->conf.name,
-			 p->conf.role == DP_PORT_ACCESS ? "access" : "underlay", p->conf.device,
-			 p->ethdev, mac, p->nb_rxq, p->tx_ip_cksum ? ", tx ipv4 checksum offload" : "");
+		         p->conf.role == DP_PORT_ACCESS ? "access" : "underlay", p->conf.device,
+		         p->ethdev, mac, p->nb_rxq,
+		         p->tx_ip_cksum ? ", tx ipv4 checksum offload" : "");
 	}
 	return 0;
 }

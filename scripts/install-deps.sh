@@ -13,6 +13,8 @@ pkgs=(
 	libcmocka-dev libpcap-dev libbsd-dev libnuma-dev
 	# sanitizers and fuzzing with clang; the leak suite
 	libclang-rt-14-dev valgrind
+	# the house style (.clang-format): make format, the lint suite
+	clang-format-14
 	# tests, demo
 	python3 python3-scapy tshark iproute2 iputils-ping tcpdump
 	netcat-openbsd openssl procps ethtool curl

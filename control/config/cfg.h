@@ -36,16 +36,16 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define CFG_NAME_MAX     64   /* names: gateway, ports, tenants, segments, sites, managers */
-#define CFG_LABEL_MAX    256  /* network / portgroup / host names as a manager spells them */
-#define CFG_DEVICE_MAX   256  /* DPDK device string */
-#define CFG_PATH_MAX     4096 /* file system paths */
-#define CFG_URL_MAX      1024
-#define CFG_MAX_PORTS    16
-#define CFG_MAX_LCORES   64
-#define CFG_MAX_MANAGERS 64 /* = SRC_MAX (control/source.h): one source each */
-#define CFG_VLAN_UNTAGGED 0 /* cfg_segment.vlan for an untagged attachment */
-#define CFG_VNI_MAX      16777215u
+#define CFG_NAME_MAX      64   /* names: gateway, ports, tenants, segments, sites, managers */
+#define CFG_LABEL_MAX     256  /* network / portgroup / host names as a manager spells them */
+#define CFG_DEVICE_MAX    256  /* DPDK device string */
+#define CFG_PATH_MAX      4096 /* file system paths */
+#define CFG_URL_MAX       1024
+#define CFG_MAX_PORTS     16
+#define CFG_MAX_LCORES    64
+#define CFG_MAX_MANAGERS  64 /* = SRC_MAX (control/source.h): one source each */
+#define CFG_VLAN_UNTAGGED 0  /* cfg_segment.vlan for an untagged attachment */
+#define CFG_VNI_MAX       16777215u
 
 #define CFG_MAX_NEIGHBORS 256 /* static ARP entries per underlay port */
 
@@ -63,27 +63,27 @@ enum cfg_port_role {
 
 struct cfg_gateway {
 	char name[CFG_NAME_MAX];
-	uint32_t vtep_ip; /* source address of every tunnel packet */
-	uint16_t udp_port; /* VXLAN destination port, default 4789 */
-	uint8_t ttl;       /* outer TTL, default 64 */
-	uint8_t tos;       /* outer TOS byte, default 0 */
+	uint32_t vtep_ip;        /* source address of every tunnel packet */
+	uint16_t udp_port;       /* VXLAN destination port, default 4789 */
+	uint8_t ttl;             /* outer TTL, default 64 */
+	uint8_t tos;             /* outer TOS byte, default 0 */
 	char site[CFG_NAME_MAX]; /* this gateway's own site ("" = none): hosts
-				  * matching it are local, reached on the
-				  * access port */
+	                          * matching it are local, reached on the
+	                          * access port */
 };
 
 struct cfg_port {
 	char name[CFG_NAME_MAX];
 	char device[CFG_DEVICE_MAX]; /* "0000:03:00.0" or "net_af_packet0,iface=veth1" */
 	enum cfg_port_role role;
-	uint16_t mtu;        /* IP MTU of the link, default 1500 */
-	uint16_t rx_desc;    /* descriptors per RX queue, default 1024 */
-	uint16_t tx_desc;    /* descriptors per TX queue, default 1024 */
+	uint16_t mtu;     /* IP MTU of the link, default 1500 */
+	uint16_t rx_desc; /* descriptors per RX queue, default 1024 */
+	uint16_t tx_desc; /* descriptors per TX queue, default 1024 */
 	/* underlay only: */
-	uint32_t ip;         /* address of this port (usually == gateway.vtep_ip) */
-	uint8_t prefix_len;  /* on-link prefix; VTEPs inside it are ARPed directly */
-	uint32_t next_hop;   /* gateway for off-link VTEPs, 0 = none */
-	bool has_mac;        /* an explicit "mac" overrides the device's own */
+	uint32_t ip;        /* address of this port (usually == gateway.vtep_ip) */
+	uint8_t prefix_len; /* on-link prefix; VTEPs inside it are ARPed directly */
+	uint32_t next_hop;  /* gateway for off-link VTEPs, 0 = none */
+	bool has_mac;       /* an explicit "mac" overrides the device's own */
 	uint8_t mac[6];
 	struct cfg_neighbor *neighbors; /* static ARP entries */
 	unsigned nb_neighbors;
@@ -91,16 +91,16 @@ struct cfg_port {
 
 struct cfg_segment {
 	char name[CFG_NAME_MAX];
-	unsigned tenant;        /* index into cfg.tenants */
-	uint32_t vni;           /* 1..16777215 */
-	unsigned port;          /* index into cfg.ports, an access port */
-	uint16_t vlan;          /* 1..4094, or CFG_VLAN_UNTAGGED */
-	uint32_t *flood;        /* remote VTEPs for head-end replication (network order) */
+	unsigned tenant; /* index into cfg.tenants */
+	uint32_t vni;    /* 1..16777215 */
+	unsigned port;   /* index into cfg.ports, an access port */
+	uint16_t vlan;   /* 1..4094, or CFG_VLAN_UNTAGGED */
+	uint32_t *flood; /* remote VTEPs for head-end replication (network order) */
 	unsigned nb_flood;
 	char (*networks)[CFG_LABEL_MAX]; /* manager networks / portgroups in this segment */
 	unsigned nb_networks;
-	uint32_t ageing_s;      /* learned-entry ageing, default limits.ageing_s */
-	uint32_t mac_limit;     /* max MACs in this segment, 0 = only the global limit */
+	uint32_t ageing_s;       /* learned-entry ageing, default limits.ageing_s */
+	uint32_t mac_limit;      /* max MACs in this segment, 0 = only the global limit */
 	uint32_t flood_rate_pps; /* BUM packets/s sent to the underlay, 0 = unlimited */
 };
 
@@ -121,8 +121,8 @@ struct cfg_fdb {
  * are local; hosts of another site are reached through that site's VTEP. */
 struct cfg_site {
 	char name[CFG_NAME_MAX];
-	uint32_t vtep;                  /* the site's gateway VTEP; 0 for the own site */
-	char (*hosts)[CFG_LABEL_MAX];   /* host name glob patterns (fnmatch) */
+	uint32_t vtep;                /* the site's gateway VTEP; 0 for the own site */
+	char (*hosts)[CFG_LABEL_MAX]; /* host name glob patterns (fnmatch) */
 	unsigned nb_hosts;
 	char (*clusters)[CFG_LABEL_MAX]; /* cluster / pool names (exact) */
 	unsigned nb_clusters;
@@ -142,25 +142,25 @@ enum cfg_manager_type {
 
 struct cfg_manager {
 	enum cfg_manager_type type;
-	char name[CFG_NAME_MAX];     /* shown as "vcenter:<name>" / "xenapi:<name>" */
-	char url[CFG_URL_MAX];       /* https://vc1.example/sdk, https://pool1-host1.example */
+	char name[CFG_NAME_MAX];      /* shown as "vcenter:<name>" / "xenapi:<name>" */
+	char url[CFG_URL_MAX];        /* https://vc1.example/sdk, https://pool1-host1.example */
 	char (*members)[CFG_URL_MAX]; /* xenapi: further pool members to try */
 	unsigned nb_members;
 	char username[CFG_LABEL_MAX];
 	char password_file[CFG_PATH_MAX]; /* exactly one of password_file / password_env */
 	char password_env[CFG_NAME_MAX];
-	char ca_file[CFG_PATH_MAX];  /* "" = system trust store */
+	char ca_file[CFG_PATH_MAX];         /* "" = system trust store */
 	char fingerprint[CFG_NAME_MAX * 2]; /* pinned SHA-256 of the server cert, hex with
-					     * or without colons, "" = none */
-	bool insecure;               /* skip TLS verification: explicit, logged opt-in */
+	                                     * or without colons, "" = none */
+	bool insecure;                      /* skip TLS verification: explicit, logged opt-in */
 	char pool_uuid[CFG_NAME_MAX]; /* xenapi: expected pool.uuid, "" = pin the first seen */
 	char transport_network[CFG_LABEL_MAX]; /* xenapi: host VTEP = PIF IP on this network */
-	uint32_t timeout_s;          /* per request (connect + transfer), default 30 */
-	uint32_t wait_s;             /* long-poll wait (WaitForUpdatesEx / event.from), default 30 */
-	uint32_t backoff_min_ms;     /* reconnect backoff, default 500 */
-	uint32_t backoff_max_ms;     /* default 30000 */
-	uint32_t flush_after_s;      /* withdraw its mappings after this long unreachable,
-				      * 0 = keep the last good mappings forever (default) */
+	uint32_t timeout_s;                    /* per request (connect + transfer), default 30 */
+	uint32_t wait_s;         /* long-poll wait (WaitForUpdatesEx / event.from), default 30 */
+	uint32_t backoff_min_ms; /* reconnect backoff, default 500 */
+	uint32_t backoff_max_ms; /* default 30000 */
+	uint32_t flush_after_s;  /* withdraw its mappings after this long unreachable,
+	                          * 0 = keep the last good mappings forever (default) */
 };
 
 struct cfg_limits {
@@ -173,20 +173,20 @@ struct cfg_limits {
 struct cfg_dataplane {
 	unsigned lcores[CFG_MAX_LCORES]; /* forwarding lcores; empty = every EAL worker lcore */
 	unsigned nb_lcores;
-	uint32_t nb_mbufs;     /* mbufs in the pool, 0 = sized from ports/queues/lcores */
-	bool idle_backoff;     /* sleep when idle, default true */
-	uint32_t idle_max_us;  /* longest idle sleep, default 50 */
+	uint32_t nb_mbufs;    /* mbufs in the pool, 0 = sized from ports/queues/lcores */
+	bool idle_backoff;    /* sleep when idle, default true */
+	uint32_t idle_max_us; /* longest idle sleep, default 50 */
 };
 
 struct cfg_control {
-	char socket[CFG_PATH_MAX]; /* vtepctl socket, default /run/vtepd/vtepd.sock */
-	uint32_t socket_mode;      /* default 0660 */
+	char socket[CFG_PATH_MAX];       /* vtepctl socket, default /run/vtepd/vtepd.sock */
+	uint32_t socket_mode;            /* default 0660 */
 	char socket_group[CFG_NAME_MAX]; /* "" = the process's group */
 };
 
 struct cfg_telemetry {
-	bool prometheus;             /* default true */
-	char listen[CFG_NAME_MAX];   /* "127.0.0.1:9469" */
+	bool prometheus;           /* default true */
+	char listen[CFG_NAME_MAX]; /* "127.0.0.1:9469" */
 };
 
 struct cfg_log {

@@ -155,7 +155,8 @@ port_neighbors_check(struct cfg_load *l, const struct cfg_port *p)
 			        CFG_PFX(p->ip, p->prefix_len));
 		for (unsigned j = 0; j < i; j++) {
 			if (p->neighbors[j].ip == ip) {
-				cfg_err(l, "duplicate neighbor %s (also neighbors[%u])", CFG_QIP(ip), j);
+				cfg_err(l, "duplicate neighbor %s (also neighbors[%u])",
+				        CFG_QIP(ip), j);
 				break;
 			}
 		}

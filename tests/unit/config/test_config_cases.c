@@ -320,23 +320,24 @@ const struct cfgt_case cfgt_cases[] = {
          .errors = {E("ports[1].next_hop: \"192.0.2.1\" is the port's own address")}},
         {"static neighbors: outside the prefix, the port itself, twice, multicast MAC",
          "{'ports': [" ACCESS("access0", "d0") ", {'name': 'u0', 'role': 'underlay', 'device': "
-                                                "'d1', 'ip': '192.0.2.1/24', 'neighbors': ["
-                                                "{'ip': '198.51.100.7', 'mac': '02:00:00:00:00:07'},"
-                                                "{'ip': '192.0.2.1', 'mac': '02:00:00:00:00:01'},"
-                                                "{'ip': '192.0.2.9', 'mac': '02:00:00:00:00:09'},"
-                                                "{'ip': '192.0.2.9', 'mac': '02:00:00:00:00:0a'},"
-                                                "{'ip': '192.0.2.8', 'mac': '01:00:5e:00:00:08'},"
-                                                "{'ip': '192.0.2.6'}]}]}",
-         .errors = {E("ports[1].neighbors[4].mac: \"01:00:5e:00:00:08\" is a multicast MAC address"),
-                    E("ports[1].neighbors[5].mac: missing required key"),
-                    E("ports[1].neighbors[0].ip: \"198.51.100.7\" is outside the underlay prefix "
-                      "192.0.2.0/24"),
-                    E("ports[1].neighbors[1].ip: \"192.0.2.1\" is the port's own address"),
-                    E("ports[1].neighbors[3].ip: duplicate neighbor \"192.0.2.9\" (also "
-                      "neighbors[2])")}},
+                                               "'d1', 'ip': '192.0.2.1/24', 'neighbors': ["
+                                               "{'ip': '198.51.100.7', 'mac': '02:00:00:00:00:07'},"
+                                               "{'ip': '192.0.2.1', 'mac': '02:00:00:00:00:01'},"
+                                               "{'ip': '192.0.2.9', 'mac': '02:00:00:00:00:09'},"
+                                               "{'ip': '192.0.2.9', 'mac': '02:00:00:00:00:0a'},"
+                                               "{'ip': '192.0.2.8', 'mac': '01:00:5e:00:00:08'},"
+                                               "{'ip': '192.0.2.6'}]}]}",
+         .errors =
+                 {E("ports[1].neighbors[4].mac: \"01:00:5e:00:00:08\" is a multicast MAC address"),
+                  E("ports[1].neighbors[5].mac: missing required key"),
+                  E("ports[1].neighbors[0].ip: \"198.51.100.7\" is outside the underlay prefix "
+                    "192.0.2.0/24"),
+                  E("ports[1].neighbors[1].ip: \"192.0.2.1\" is the port's own address"),
+                  E("ports[1].neighbors[3].ip: duplicate neighbor \"192.0.2.9\" (also "
+                    "neighbors[2])")}},
         {"static neighbors on an access port",
-         "{'ports': [{'name': 'access0', 'role': 'access', 'device': 'd0', 'neighbors': []}, "
-         UNDERLAY("u0", "d1", "192.0.2.1/24") "]}",
+         "{'ports': [{'name': 'access0', 'role': 'access', 'device': 'd0', 'neighbors': "
+         "[]}, " UNDERLAY("u0", "d1", "192.0.2.1/24") "]}",
          .errors = {E("ports[0].neighbors: only for underlay ports")}},
         {"bad MAC strings",
          "{'ports': [" ACCESS("access0",

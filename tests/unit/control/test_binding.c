@@ -21,26 +21,26 @@
 #include "common/netaddr.h"
 
 static const char *const base_cfg =
-	"{ \"gateway\": { \"name\": \"gw\", \"vtep_ip\": \"192.0.2.1\", \"site\": \"dc1\" },"
-	"  \"ports\": [ { \"name\": \"access0\", \"role\": \"access\", \"device\": \"d0\" },"
-	"    { \"name\": \"underlay0\", \"role\": \"underlay\", \"device\": \"d1\","
-	"      \"ip\": \"192.0.2.1/24\" } ],"
-	"  \"tenants\": [ { \"name\": \"t\", \"segments\": ["
-	"    { \"name\": \"web\", \"vni\": 5001, \"port\": \"access0\", \"vlan\": 100,"
-	"      \"networks\": [ \"VM Network\", \"dvportgroup-13\" ] },"
-	"    { \"name\": \"db\", \"vni\": 5002, \"port\": \"access0\", \"vlan\": 200,"
-	"      \"networks\": [ \"db-net\" ] } ] } ],"
-	"  \"sites\": [ { \"name\": \"dc1\", \"hosts\": [ \"esx-dc1-*\" ] },"
-	"    { \"name\": \"dc2\", \"vtep\": \"192.0.2.2\", \"hosts\": [ \"esx-dc2-*\" ],"
-	"      \"clusters\": [ \"dc2-cluster\" ] } ],"
-	"  \"hosts\": [ { \"name\": \"esx-hv-07\", \"vtep\": \"192.0.2.7\" } ],"
-	"  \"fdb\": [ { \"vni\": 5001, \"mac\": \"02:00:00:00:00:99\", \"vtep\": \"192.0.2.9\" } ],"
-	"  \"managers\": ["
-	"    { \"type\": \"vcenter\", \"name\": \"vc1\", \"url\": \"https://vc1/sdk\","
-	"      \"username\": \"u\", \"password_env\": \"P\" },"
-	"    { \"type\": \"vcenter\", \"name\": \"vc2\", \"url\": \"https://vc2/sdk\","
-	"      \"username\": \"u\", \"password_env\": \"P\" } ],"
-	"  \"limits\": { \"fdb_max\": 1024, \"vteps_max\": 64, \"segments_max\": 16 } }";
+        "{ \"gateway\": { \"name\": \"gw\", \"vtep_ip\": \"192.0.2.1\", \"site\": \"dc1\" },"
+        "  \"ports\": [ { \"name\": \"access0\", \"role\": \"access\", \"device\": \"d0\" },"
+        "    { \"name\": \"underlay0\", \"role\": \"underlay\", \"device\": \"d1\","
+        "      \"ip\": \"192.0.2.1/24\" } ],"
+        "  \"tenants\": [ { \"name\": \"t\", \"segments\": ["
+        "    { \"name\": \"web\", \"vni\": 5001, \"port\": \"access0\", \"vlan\": 100,"
+        "      \"networks\": [ \"VM Network\", \"dvportgroup-13\" ] },"
+        "    { \"name\": \"db\", \"vni\": 5002, \"port\": \"access0\", \"vlan\": 200,"
+        "      \"networks\": [ \"db-net\" ] } ] } ],"
+        "  \"sites\": [ { \"name\": \"dc1\", \"hosts\": [ \"esx-dc1-*\" ] },"
+        "    { \"name\": \"dc2\", \"vtep\": \"192.0.2.2\", \"hosts\": [ \"esx-dc2-*\" ],"
+        "      \"clusters\": [ \"dc2-cluster\" ] } ],"
+        "  \"hosts\": [ { \"name\": \"esx-hv-07\", \"vtep\": \"192.0.2.7\" } ],"
+        "  \"fdb\": [ { \"vni\": 5001, \"mac\": \"02:00:00:00:00:99\", \"vtep\": \"192.0.2.9\" } ],"
+        "  \"managers\": ["
+        "    { \"type\": \"vcenter\", \"name\": \"vc1\", \"url\": \"https://vc1/sdk\","
+        "      \"username\": \"u\", \"password_env\": \"P\" },"
+        "    { \"type\": \"vcenter\", \"name\": \"vc2\", \"url\": \"https://vc2/sdk\","
+        "      \"username\": \"u\", \"password_env\": \"P\" } ],"
+        "  \"limits\": { \"fdb_max\": 1024, \"vteps_max\": 64, \"segments_max\": 16 } }";
 
 struct fixture {
 	struct ctl c;
@@ -62,8 +62,12 @@ static int
 setup(void **state)
 {
 	static unsigned n;
-	struct map_params p = {.fdb_max = 1024, .vteps_max = 64, .segments_max = 16,
-			       .nb_ports = 2, .max_readers = 4, .socket_id = SOCKET_ID_ANY};
+	struct map_params p = {.fdb_max = 1024,
+	                       .vteps_max = 64,
+	                       .segments_max = 16,
+	                       .nb_ports = 2,
+	                       .max_readers = 4,
+	                       .socket_id = SOCKET_ID_ANY};
 	struct fixture *f = calloc(1, sizeof(*f));
 	char name[16];
 
@@ -263,14 +267,23 @@ test_reresolve_after_reload(void **state)
 int
 main(void)
 {
-	char *eal[] = {"test_binding", "--no-huge", "-m", "128", "--no-pci", "--no-shconf",
-		       "--file-prefix", "test_binding", "--log-level", "lib.eal:error", NULL};
+	char *eal[] = {"test_binding",
+	               "--no-huge",
+	               "-m",
+	               "128",
+	               "--no-pci",
+	               "--no-shconf",
+	               "--file-prefix",
+	               "test_binding",
+	               "--log-level",
+	               "lib.eal:error",
+	               NULL};
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_resolution, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_migration_and_static, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sync_sweep_flush, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_two_sources_one_mac, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reresolve_after_reload, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_resolution, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_migration_and_static, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_sync_sweep_flush, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_two_sources_one_mac, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_reresolve_after_reload, setup, teardown),
 	};
 	int r;
 

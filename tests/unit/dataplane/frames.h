@@ -15,28 +15,34 @@
 #define T_IPV4(a, b, c, d)                                                                         \
 	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
 
-#define T_OUR_MAC   {0x02, 0x00, 0x00, 0x00, 0x01, 0x01}
-#define T_PEER_MAC  {0x02, 0x00, 0x00, 0x00, 0x01, 0x02}
-#define T_OUR_IP    T_IPV4(192, 0, 2, 1)
-#define T_PEER_IP   T_IPV4(192, 0, 2, 2)
+#define T_OUR_MAC                                                                                  \
+	{                                                                                          \
+		0x02, 0x00, 0x00, 0x00, 0x01, 0x01                                                 \
+	}
+#define T_PEER_MAC                                                                                 \
+	{                                                                                          \
+		0x02, 0x00, 0x00, 0x00, 0x01, 0x02                                                 \
+	}
+#define T_OUR_IP     T_IPV4(192, 0, 2, 1)
+#define T_PEER_IP    T_IPV4(192, 0, 2, 2)
 #define T_VXLAN_PORT 4789
 
 struct t_vxlan {
 	uint8_t dst_mac[6], src_mac[6];
 	uint16_t ethertype;
 	uint8_t ver_ihl;
-	uint8_t opt_len;       /* bytes of IP options (ver_ihl must agree) */
-	uint16_t frag;         /* flags + offset, host order */
+	uint8_t opt_len; /* bytes of IP options (ver_ihl must agree) */
+	uint16_t frag;   /* flags + offset, host order */
 	uint8_t ttl, proto;
 	uint32_t src_ip, dst_ip; /* host order */
-	int tot_delta;         /* added to the right IPv4 total length */
+	int tot_delta;           /* added to the right IPv4 total length */
 	uint16_t sport, dport;
-	int ulen_delta;        /* added to the right UDP length */
-	uint16_t udp_csum;     /* 0, or T_CSUM_RIGHT, or a literal value */
+	int ulen_delta;    /* added to the right UDP length */
+	uint16_t udp_csum; /* 0, or T_CSUM_RIGHT, or a literal value */
 	uint8_t vx_flags, vx_res1[3], vx_res2;
 	uint32_t vni;
-	uint16_t inner_len;    /* inner frame bytes */
-	uint16_t pad;          /* Ethernet padding after the IP packet */
+	uint16_t inner_len; /* inner frame bytes */
+	uint16_t pad;       /* Ethernet padding after the IP packet */
 	int bad_ip_csum;
 };
 
@@ -46,9 +52,19 @@ static inline struct t_vxlan
 t_vxlan_default(void)
 {
 	struct t_vxlan v = {
-		.dst_mac = T_OUR_MAC, .src_mac = T_PEER_MAC, .ethertype = 0x0800, .ver_ihl = 0x45,
-		.ttl = 64, .proto = 17, .src_ip = T_PEER_IP, .dst_ip = T_OUR_IP, .sport = 50000,
-		.dport = T_VXLAN_PORT, .vx_flags = 0x08, .vni = 5001, .inner_len = 64,
+	        .dst_mac = T_OUR_MAC,
+	        .src_mac = T_PEER_MAC,
+	        .ethertype = 0x0800,
+	        .ver_ihl = 0x45,
+	        .ttl = 64,
+	        .proto = 17,
+	        .src_ip = T_PEER_IP,
+	        .dst_ip = T_OUR_IP,
+	        .sport = 50000,
+	        .dport = T_VXLAN_PORT,
+	        .vx_flags = 0x08,
+	        .vni = 5001,
+	        .inner_len = 64,
 	};
 	return v;
 }

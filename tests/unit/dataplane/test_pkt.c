@@ -24,7 +24,7 @@ setup(void **state)
 
 	(void)state;
 	dp_ul_ctx_init(&ctx, (const struct rte_ether_addr *)mac, rte_cpu_to_be_32(T_OUR_IP),
-		       rte_cpu_to_be_32(T_OUR_IP), rte_cpu_to_be_16(T_VXLAN_PORT));
+	               rte_cpu_to_be_32(T_OUR_IP), rte_cpu_to_be_16(T_VXLAN_PORT));
 	return 0;
 }
 
@@ -103,6 +103,8 @@ struct drop_case {
 	int drop;
 };
 
+/* One mutation per line: a table, not functions to read. */
+/* clang-format off */
 static void m_none(struct t_vxlan *v) { (void)v; }
 static void m_dst_mac(struct t_vxlan *v) { v->dst_mac[5] = 0x77; }
 static void m_ipv6(struct t_vxlan *v) { v->ethertype = 0x86dd; }
@@ -133,40 +135,41 @@ static void m_res1(struct t_vxlan *v) { v->vx_res1[1] = 1; }
 static void m_res2(struct t_vxlan *v) { v->vx_res2 = 1; }
 static void m_inner_short(struct t_vxlan *v) { v->inner_len = 13; }
 static void m_arp(struct t_vxlan *v) { v->ethertype = 0x0806; }
+/* clang-format on */
 
 static const struct drop_case drop_cases[] = {
-	{"runt", m_none, 13, DP_UL_DROP, DP_DROP_UL_TRUNCATED},
-	{"foreign destination MAC", m_dst_mac, 0, DP_UL_DROP, DP_DROP_UL_DST_MAC},
-	{"IPv6 underlay", m_ipv6, 0, DP_UL_DROP, DP_DROP_UL_IPV6},
-	{"802.1Q on the underlay", m_vlan, 0, DP_UL_DROP, DP_DROP_UL_ETHERTYPE},
-	{"LLDP", m_lldp, 0, DP_UL_DROP, DP_DROP_UL_ETHERTYPE},
-	{"IPv4 header cut", m_none, 14 + 12, DP_UL_DROP, DP_DROP_UL_TRUNCATED},
-	{"IP version 6 in an IPv4 frame", m_version, 0, DP_UL_DROP, DP_DROP_IP_VERSION},
-	{"IHL 4", m_ihl, 0, DP_UL_DROP, DP_DROP_IP_IHL},
-	{"bad IPv4 checksum", m_ip_csum, 0, DP_UL_DROP, DP_DROP_IP_CHECKSUM},
-	{"total length beyond the frame", m_tot_big, 0, DP_UL_DROP, DP_DROP_IP_LENGTH},
-	{"frame cut after the IPv4 header", m_none, 14 + 20 + 4, DP_UL_DROP, DP_DROP_IP_LENGTH},
-	{"more-fragments flag", m_mf, 0, DP_UL_DROP, DP_DROP_IP_FRAGMENT},
-	{"fragment offset", m_offset, 0, DP_UL_DROP, DP_DROP_IP_FRAGMENT},
-	{"TTL 0", m_ttl, 0, DP_UL_DROP, DP_DROP_IP_TTL},
-	{"not our address", m_not_local, 0, DP_UL_DROP, DP_DROP_IP_NOT_LOCAL},
-	{"multicast source", m_src_mcast, 0, DP_UL_DROP, DP_DROP_IP_SRC},
-	{"our own source", m_src_own, 0, DP_UL_DROP, DP_DROP_IP_SRC},
-	{"zero source", m_src_zero, 0, DP_UL_DROP, DP_DROP_IP_SRC},
-	{"loopback source", m_src_loop, 0, DP_UL_DROP, DP_DROP_IP_SRC},
-	{"TCP to us", m_tcp, 0, DP_UL_DROP, DP_DROP_IP_PROTO},
-	{"UDP length beyond IP payload", m_ulen_big, 0, DP_UL_DROP, DP_DROP_UDP_LENGTH},
-	{"UDP length below 8", m_ulen_tiny, 0, DP_UL_DROP, DP_DROP_UDP_LENGTH},
-	{"total length below UDP header", m_tot_small, 0, DP_UL_DROP, DP_DROP_UDP_LENGTH},
-	{"wrong UDP port", m_dport, 0, DP_UL_DROP, DP_DROP_UDP_PORT},
-	{"wrong UDP checksum", m_udp_csum, 0, DP_UL_DROP, DP_DROP_UDP_CHECKSUM},
-	{"I flag clear", m_no_i, 0, DP_UL_DROP, DP_DROP_VXLAN_FLAGS},
-	{"GBP flag set", m_gbp, 0, DP_UL_DROP, DP_DROP_VXLAN_FLAGS},
-	{"reserved bits after flags", m_res1, 0, DP_UL_DROP, DP_DROP_VXLAN_RESERVED},
-	{"reserved byte after VNI", m_res2, 0, DP_UL_DROP, DP_DROP_VXLAN_RESERVED},
-	{"inner frame of 13 bytes", m_inner_short, 0, DP_UL_DROP, DP_DROP_INNER_TRUNCATED},
-	{"ICMP to us", m_icmp, 0, DP_UL_ICMP, 0},
-	{"ARP", m_arp, 0, DP_UL_ARP, 0},
+        {"runt", m_none, 13, DP_UL_DROP, DP_DROP_UL_TRUNCATED},
+        {"foreign destination MAC", m_dst_mac, 0, DP_UL_DROP, DP_DROP_UL_DST_MAC},
+        {"IPv6 underlay", m_ipv6, 0, DP_UL_DROP, DP_DROP_UL_IPV6},
+        {"802.1Q on the underlay", m_vlan, 0, DP_UL_DROP, DP_DROP_UL_ETHERTYPE},
+        {"LLDP", m_lldp, 0, DP_UL_DROP, DP_DROP_UL_ETHERTYPE},
+        {"IPv4 header cut", m_none, 14 + 12, DP_UL_DROP, DP_DROP_UL_TRUNCATED},
+        {"IP version 6 in an IPv4 frame", m_version, 0, DP_UL_DROP, DP_DROP_IP_VERSION},
+        {"IHL 4", m_ihl, 0, DP_UL_DROP, DP_DROP_IP_IHL},
+        {"bad IPv4 checksum", m_ip_csum, 0, DP_UL_DROP, DP_DROP_IP_CHECKSUM},
+        {"total length beyond the frame", m_tot_big, 0, DP_UL_DROP, DP_DROP_IP_LENGTH},
+        {"frame cut after the IPv4 header", m_none, 14 + 20 + 4, DP_UL_DROP, DP_DROP_IP_LENGTH},
+        {"more-fragments flag", m_mf, 0, DP_UL_DROP, DP_DROP_IP_FRAGMENT},
+        {"fragment offset", m_offset, 0, DP_UL_DROP, DP_DROP_IP_FRAGMENT},
+        {"TTL 0", m_ttl, 0, DP_UL_DROP, DP_DROP_IP_TTL},
+        {"not our address", m_not_local, 0, DP_UL_DROP, DP_DROP_IP_NOT_LOCAL},
+        {"multicast source", m_src_mcast, 0, DP_UL_DROP, DP_DROP_IP_SRC},
+        {"our own source", m_src_own, 0, DP_UL_DROP, DP_DROP_IP_SRC},
+        {"zero source", m_src_zero, 0, DP_UL_DROP, DP_DROP_IP_SRC},
+        {"loopback source", m_src_loop, 0, DP_UL_DROP, DP_DROP_IP_SRC},
+        {"TCP to us", m_tcp, 0, DP_UL_DROP, DP_DROP_IP_PROTO},
+        {"UDP length beyond IP payload", m_ulen_big, 0, DP_UL_DROP, DP_DROP_UDP_LENGTH},
+        {"UDP length below 8", m_ulen_tiny, 0, DP_UL_DROP, DP_DROP_UDP_LENGTH},
+        {"total length below UDP header", m_tot_small, 0, DP_UL_DROP, DP_DROP_UDP_LENGTH},
+        {"wrong UDP port", m_dport, 0, DP_UL_DROP, DP_DROP_UDP_PORT},
+        {"wrong UDP checksum", m_udp_csum, 0, DP_UL_DROP, DP_DROP_UDP_CHECKSUM},
+        {"I flag clear", m_no_i, 0, DP_UL_DROP, DP_DROP_VXLAN_FLAGS},
+        {"GBP flag set", m_gbp, 0, DP_UL_DROP, DP_DROP_VXLAN_FLAGS},
+        {"reserved bits after flags", m_res1, 0, DP_UL_DROP, DP_DROP_VXLAN_RESERVED},
+        {"reserved byte after VNI", m_res2, 0, DP_UL_DROP, DP_DROP_VXLAN_RESERVED},
+        {"inner frame of 13 bytes", m_inner_short, 0, DP_UL_DROP, DP_DROP_INNER_TRUNCATED},
+        {"ICMP to us", m_icmp, 0, DP_UL_ICMP, 0},
+        {"ARP", m_arp, 0, DP_UL_ARP, 0},
 };
 
 static void
@@ -187,8 +190,8 @@ test_drop_reasons(void **state)
 		dp_ul_classify(buf, len, &ctx, false, &i);
 		if (i.kind != dc->kind || (dc->kind == DP_UL_DROP && i.drop != dc->drop))
 			fail_msg("%s: got kind %d drop %s, want kind %d drop %s", dc->what, i.kind,
-				 i.kind == DP_UL_DROP ? dp_drop_name(i.drop) : "-", dc->kind,
-				 dc->kind == DP_UL_DROP ? dp_drop_name((unsigned)dc->drop) : "-");
+			         i.kind == DP_UL_DROP ? dp_drop_name(i.drop) : "-", dc->kind,
+			         dc->kind == DP_UL_DROP ? dp_drop_name((unsigned)dc->drop) : "-");
 	}
 }
 
@@ -373,7 +376,8 @@ static void
 test_arp(void **state)
 {
 	static const uint8_t peer[6] = T_PEER_MAC, ours[6] = T_OUR_MAC;
-	rte_be32_t targets[2] = {rte_cpu_to_be_32(T_OUR_IP), rte_cpu_to_be_32(T_IPV4(192, 0, 2, 5))};
+	rte_be32_t targets[2] = {rte_cpu_to_be_32(T_OUR_IP),
+	                         rte_cpu_to_be_32(T_IPV4(192, 0, 2, 5))};
 	struct rte_ether_addr smac;
 	rte_be32_t sip;
 	uint8_t p[64], want[64];
@@ -404,7 +408,7 @@ test_arp(void **state)
 	/* Someone else's address. */
 	arp_frame(p, 1, T_PEER_IP, T_IPV4(192, 0, 2, 99));
 	assert_int_equal(dp_arp_reply_make(p, 60, &ctx.mac, targets, 2, &sip, &smac),
-			 DP_DROP_ARP_NOT_FOR_US);
+	                 DP_DROP_ARP_NOT_FOR_US);
 	/* A reply to us: learn, send nothing. */
 	arp_frame(p, 2, T_PEER_IP, T_OUR_IP);
 	assert_int_equal(dp_arp_reply_make(p, 60, &ctx.mac, targets, 2, &sip, &smac), -1);
@@ -415,17 +419,17 @@ test_arp(void **state)
 	arp_frame(p, 1, T_PEER_IP, T_OUR_IP);
 	p[18] = 8;
 	assert_int_equal(dp_arp_reply_make(p, 60, &ctx.mac, targets, 2, &sip, &smac),
-			 DP_DROP_ARP_MALFORMED);
+	                 DP_DROP_ARP_MALFORMED);
 	arp_frame(p, 9, T_PEER_IP, T_OUR_IP);
 	assert_int_equal(dp_arp_reply_make(p, 60, &ctx.mac, targets, 2, &sip, &smac),
-			 DP_DROP_ARP_MALFORMED);
+	                 DP_DROP_ARP_MALFORMED);
 	arp_frame(p, 1, T_PEER_IP, T_OUR_IP);
 	assert_int_equal(dp_arp_reply_make(p, 30, &ctx.mac, targets, 2, &sip, &smac),
-			 DP_DROP_ARP_MALFORMED);
+	                 DP_DROP_ARP_MALFORMED);
 	arp_frame(p, 1, T_PEER_IP, T_OUR_IP);
 	p[22] = 0x01;
 	assert_int_equal(dp_arp_reply_make(p, 60, &ctx.mac, targets, 2, &sip, &smac),
-			 DP_DROP_ARP_MALFORMED);
+	                 DP_DROP_ARP_MALFORMED);
 }
 
 static void
@@ -436,8 +440,8 @@ test_arp_request(void **state)
 
 	(void)state;
 	assert_int_equal(dp_arp_request_build(p, &ctx.mac, rte_cpu_to_be_32(T_OUR_IP),
-					      rte_cpu_to_be_32(T_PEER_IP)),
-			 60);
+	                                      rte_cpu_to_be_32(T_PEER_IP)),
+	                 60);
 	memset(want, 0, 60);
 	memset(want, 0xff, 6);
 	memcpy(want + 6, ours, 6);
@@ -557,18 +561,18 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_valid),
-		cmocka_unit_test(test_valid_slow_cases),
-		cmocka_unit_test(test_drop_reasons),
-		cmocka_unit_test(test_cksum_offload_trusted),
-		cmocka_unit_test(test_fast_equals_slow),
-		cmocka_unit_test(test_encap_patch),
-		cmocka_unit_test(test_sport_spread),
-		cmocka_unit_test(test_arp),
-		cmocka_unit_test(test_arp_request),
-		cmocka_unit_test(test_icmp_echo),
-		cmocka_unit_test(test_drop_names),
-		cmocka_unit_test(test_ipv4_cksum20),
+	        cmocka_unit_test(test_valid),
+	        cmocka_unit_test(test_valid_slow_cases),
+	        cmocka_unit_test(test_drop_reasons),
+	        cmocka_unit_test(test_cksum_offload_trusted),
+	        cmocka_unit_test(test_fast_equals_slow),
+	        cmocka_unit_test(test_encap_patch),
+	        cmocka_unit_test(test_sport_spread),
+	        cmocka_unit_test(test_arp),
+	        cmocka_unit_test(test_arp_request),
+	        cmocka_unit_test(test_icmp_echo),
+	        cmocka_unit_test(test_drop_names),
+	        cmocka_unit_test(test_ipv4_cksum20),
 	};
 
 	return cmocka_run_group_tests_name("dataplane packet functions", tests, setup, NULL);
