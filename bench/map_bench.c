@@ -32,6 +32,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
+#include "bench_eal.h"
 #include "map.h"
 
 #define BURST 32
@@ -296,33 +297,6 @@ parse_opts(int argc, char **argv, struct bench_opts *o)
 	return 0;
 }
 
-static int
-eal_init(int argc, char **argv)
-{
-	char prefix[64];
-	char *def[] = {argv[0],
-	               "-l",
-	               "0,1",
-	               "--no-huge",
-	               "-m",
-	               "2048",
-	               "--no-pci",
-	               "--no-shconf",
-	               "--no-telemetry",
-	               "--file-prefix",
-	               prefix,
-	               "--log-level=lib.eal:warning",
-	               NULL};
-
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--") == 0)
-			return rte_eal_init(argc, argv);
-	snprintf(prefix, sizeof(prefix), "vtep_bench_map_%d", (int)getpid());
-	if (rte_eal_init((int)RTE_DIM(def) - 1, def) < 0)
-		return -1;
-	return 0; /* no EAL args: argv[1..] are ours */
-}
-
 static void
 print_results(const struct bench *b, const struct lookup_result *lk, const struct writer_result *w)
 {
@@ -370,7 +344,7 @@ main(int argc, char **argv)
 	char rundir[PATH_MAX];
 	size_t rte0, libc0;
 	uint64_t t0;
-	int n = eal_init(argc, argv);
+	int n = bench_eal_init(argc, argv, "vtep_bench_map");
 	unsigned lcore;
 
 	if (n < 0 || parse_opts(argc - n, argv + n, &b.o) < 0) {

@@ -46,6 +46,7 @@
 #include <rte_malloc.h>
 #include <rte_memcpy.h>
 
+#include "bench_eal.h"
 #include "common/log.h"
 #include "dataplane/dp_private.h"
 #include "frames.h"
@@ -527,38 +528,6 @@ parse_opts(int argc, char **argv, struct micro_opts *o)
 	return 0;
 }
 
-static int
-eal_init(int argc, char **argv)
-{
-	char prefix[64];
-	char *def[] = {argv[0],
-	               "-l",
-	               "0,1",
-	               "--no-huge",
-	               "-m",
-	               "2048",
-	               "--no-pci",
-	               "--no-shconf",
-	               "--no-telemetry",
-	               "--file-prefix",
-	               prefix,
-	               "--log-level=lib.eal:warning",
-	               NULL};
-	int r;
-
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			/* EAL leaves the program name where "--" was. */
-			r = rte_eal_init(argc, argv);
-			return r;
-		}
-	}
-	snprintf(prefix, sizeof(prefix), "vtep_bench_micro_%d", (int)getpid());
-	if (rte_eal_init((int)RTE_DIM(def) - 1, def) < 0)
-		return -1;
-	return 0; /* no EAL args: argv[1..] are ours */
-}
-
 static void
 print_results(const struct micro *mb)
 {
@@ -608,7 +577,7 @@ main(int argc, char **argv)
 	struct micro *mb;
 	int skip, r = 0;
 
-	skip = eal_init(argc, argv);
+	skip = bench_eal_init(argc, argv, "vtep_bench_micro");
 	if (skip < 0) {
 		fprintf(stderr, "vtep-bench-micro: EAL initialisation failed\n");
 		return 1;

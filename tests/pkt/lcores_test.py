@@ -26,7 +26,6 @@ import json
 import logging
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -39,21 +38,14 @@ try:
 except ImportError:
     print("SKIP: scapy is not installed for /usr/bin/python3 (python3-scapy)")
     sys.exit(77)
+import pktlib  # noqa: E402 (needs scapy)
+from pktlib import check, stop_vtepd, vtepctl  # noqa: E402
 
 NB_LCORES = 3
 PER_QUEUE = 40
 OUR_MAC, VTEP = "02:00:00:00:01:01", "192.0.2.1"
 PEER, PEER_MAC = "192.0.2.2", "02:00:00:00:02:02"
 SERVER_MAC = "02:bb:00:00:00:01"  # static: behind the peer VTEP
-
-failures = []
-
-
-def check(cond, what):
-    print(("    ok   " if cond else "    FAIL ") + what)
-    if not cond:
-        failures.append(what)
-
 
 def frames(q):
     """Plain frames for access queue q, VXLAN packets for underlay queue q."""
@@ -70,14 +62,6 @@ def frames(q):
                   UDP(sport=50000 + i, dport=4789, chksum=0) / VXLAN(flags=0x08, vni=5001) /
                   inner)
     return plain, vx
-
-
-def vtepctl(build, sock, *args):
-    out = subprocess.run([os.path.join(build, "control", "vtepctl"), "--socket", sock,
-                          "--json", *args], capture_output=True, text=True, timeout=10)
-    if out.returncode != 0:
-        raise RuntimeError(f"vtepctl {' '.join(args)}: {out.stderr}")
-    return json.loads(out.stdout)
 
 
 def pcap_dev(name, side):
@@ -154,14 +138,7 @@ def run(build, d):
                 pass
             time.sleep(0.2)
     finally:
-        if p.poll() is None:
-            p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
-        log.close()
+        stop_vtepd(p, log)
     if res is None or p.returncode != 0:
         print(open(os.path.join(d, "vtepd.log")).read())
         raise RuntimeError(f"vtepd did not process the input (exit {p.returncode})")
@@ -219,12 +196,11 @@ def main():
               "no other thread (control, management socket, EAL, telemetry) may run on "
               f"CPU 1: {sorted((n, sorted(c)) for n, c in others.items())}")
     finally:
-        if not failures:
+        if not pktlib.failures:
             shutil.rmtree(d, ignore_errors=True)
         else:
             print(f"  files kept in {d}")
-    print(f"{'FAIL' if failures else 'PASS'}: {len(failures)} failed")
-    return 1 if failures else 0
+    return pktlib.summary()
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -32,7 +31,7 @@ except ImportError:
     print("SKIP: scapy is not installed for /usr/bin/python3 (python3-scapy)")
     sys.exit(77)
 import pktlib  # noqa: E402 (needs scapy)
-from pktlib import check, inner, patch, vtepctl  # noqa: E402
+from pktlib import check, inner, patch, stop_vtepd, vtepctl  # noqa: E402
 
 OUR_MAC = "02:00:00:00:01:01"
 VTEP = "192.0.2.1"
@@ -213,14 +212,7 @@ def run_vtepd(build, d, inputs):
                 pass
             time.sleep(0.2)
     finally:
-        if p.poll() is None:
-            p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
-        log.close()
+        stop_vtepd(p, log)
     if counters is None or p.returncode != 0:
         print(open(os.path.join(d, "vtepd.log")).read())
         raise RuntimeError(f"vtepd did not process the input (exit {p.returncode})")

@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """pktlib.py - what the packet tests share: the check tally, crafted
-frames, vtepctl, and the skip for a DPDK without net_pcap.
+frames, vtepctl, stopping vtepd, and the skip for a DPDK without net_pcap.
 
 Imported by the tests in this folder once they know scapy is there.
 """
 import json
 import os
+import signal
 import subprocess
 
 from scapy.all import IP, UDP, Dot1Q, Ether, Raw
@@ -51,6 +52,19 @@ def vtepctl(build, sock, *args):
     if out.returncode != 0:
         raise RuntimeError(f"vtepctl {' '.join(args)}: {out.stderr.strip()}")
     return json.loads(out.stdout)
+
+
+def stop_vtepd(p, log):
+    """SIGTERM the vtepd of @p p (a Popen) if it still runs, SIGKILL after
+    20 s; close its @p log."""
+    if p.poll() is None:
+        p.send_signal(signal.SIGTERM)
+    try:
+        p.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+    log.close()
 
 
 def have_net_pcap():
