@@ -75,13 +75,15 @@ lcore_create(struct dp *dp, unsigned idx)
 	lc->udp_port = rte_cpu_to_be_16(dp->conf.udp_port);
 	lc->ul_ip_mtu = dp->ports[dp->ul_port].conf.mtu;
 	lc->tsc_hz = rte_get_tsc_hz();
-	/* Long enough for the control thread to apply an event (it drains
-	 * every <= 2 ms), short enough that a MAC deleted meanwhile (vtepctl,
-	 * ageing, a flush) is learned again by its next frames: the filter
-	 * cannot see the delete. A MAC refused by a limit posts at most 50
-	 * events/s per lcore; a busy source costs one FDB lookup per 20 ms. */
-	lc->lf_hold_tsc = lc->tsc_hz / 50;
+	/* A source verified less than 250 ms ago needs no FDB lookup (most
+	 * of learning's cost with many flows); what the control thread
+	 * changes meanwhile reaches the filter through the forget generation
+	 * (dp_lf_sync()). A MAC refused by a limit posts at most 4 events/s
+	 * per lcore. */
+	lc->lf_hold_tsc = lc->tsc_hz / 4;
 	lc->lf_hold = RTE_MAX(lc->lf_hold_tsc >> DP_LF_TICK_SHIFT, 1ull);
+	lc->lf_hold_now = lc->lf_hold;
+	lc->lf_gen = map_fdb_forget_gen(dp->map);
 	lc->idle_backoff = dp->conf.idle_backoff;
 	lc->idle_max_us = dp->conf.idle_max_us ? dp->conf.idle_max_us : 50;
 	lc->segments_max = dp->conf.segments_max;

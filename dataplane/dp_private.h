@@ -90,11 +90,13 @@ struct dp_flood_tb {
  * small set-associative cache of sources it has checked (or reported)
  * recently, with the destination it found. A frame whose source is in it,
  * with the same destination, checked less than the hold time ago
- * (lf_hold_tsc, 20 ms), needs no lookup and no event: the FDB was
- * right, or the control thread was told. The cost: a change that someone
- * else makes to a source's entry (a flush, a manager moving it) is noticed
- * by learning up to one hold time later. Forwarding lookups (destinations)
- * never go through it.
+ * (lf_hold_tsc, 250 ms), needs no lookup and no event: the FDB was
+ * right, or the control thread was told. A change that someone else makes
+ * to a source's entry (a delete, a flush, ageing, a manager moving it)
+ * moves the map's forget generation (map_fdb_forget_gen()); each lcore
+ * checks it once per loop pass and from then on trusts only what it
+ * records afterwards (dp_lf_sync()), so a deleted MAC is learned again by
+ * its next frame. Forwarding lookups (destinations) never go through it.
  *
  * A slot is two words: the FDB key, and
  *   bits  0..32  destination as learning encodes it (remote: 1 << 32 | IPv4,
@@ -162,6 +164,10 @@ struct dp_lcore {
 	uint64_t tsc_hz;
 	uint64_t lf_hold_tsc; /* learn filter hold time */
 	uint64_t lf_hold;     /* the same in learn-filter time units */
+	uint64_t lf_hold_now; /* what dp_lf_lookup() applies: lf_hold, or less since a forget */
+	uint64_t lf_reset;    /* learn-filter time of the last forget seen */
+	uint32_t lf_gen;      /* the map's forget generation last seen */
+	bool lf_resetting;    /* lf_hold_now < lf_hold */
 	bool idle_backoff;
 	uint32_t idle_max_us;
 	uint32_t segments_max;
@@ -243,18 +249,6 @@ uint16_t dp_burst_input(struct dp_lcore *lc, const struct dp_rxq *q, struct rte_
 void dp_tx_flush(struct dp_lcore *lc, uint16_t port);
 void dp_event_post(struct dp_lcore *lc, const struct dp_event *ev);
 
-/* Once per pass of the burst loop: the clock every packet of the pass
- * uses. The seconds (a division) are recomputed once a millisecond. */
-static inline void
-dp_lcore_tick(struct dp_lcore *lc)
-{
-	lc->now_tsc = rte_rdtsc();
-	if (unlikely(lc->now_tsc - lc->now_s_tsc >= lc->tsc_hz >> 10)) {
-		lc->now_s = map_now_s(lc->map, lc->now_tsc);
-		lc->now_s_tsc = lc->now_tsc;
-	}
-}
-
 /* FDB key of the MAC at @p p (8 bytes readable) in segment @p seg: the
  * same word as map_fdb_key(), built in registers. Assembling it in memory
  * (6 + 2 bytes stored, 8 loaded) stalls store forwarding twice a frame. */
@@ -312,12 +306,48 @@ dp_lf_lookup(const struct dp_lcore *lc, const struct dp_lf_set *set, uint64_t ke
 #endif
 	word = set->word[w];
 	if ((word & (DP_LF_DEST_MASK | DP_LF_VALID)) != (dest | DP_LF_VALID) ||
-	    ((dp_lf_now(lc) - (word >> DP_LF_TIME_SHIFT)) & DP_LF_TIME_MASK) >= lc->lf_hold)
+	    ((dp_lf_now(lc) - (word >> DP_LF_TIME_SHIFT)) & DP_LF_TIME_MASK) >= lc->lf_hold_now)
 		return 0;
 	return word;
 }
 
+/* Once per loop pass, with the map's forget generation @p gen: when it
+ * moved, nothing recorded up to this learn-filter tick is vouched for -
+ * the hold applied is the time since, which grows back to lf_hold. (A
+ * slot recorded in the tick of the forget itself is dropped too: one more
+ * lookup, never a stale answer.) */
+static inline void
+dp_lf_sync(struct dp_lcore *lc, uint32_t gen)
+{
+	uint64_t since;
+
+	if (unlikely(gen != lc->lf_gen)) {
+		lc->lf_gen = gen;
+		lc->lf_reset = dp_lf_now(lc);
+		lc->lf_hold_now = 0;
+		lc->lf_resetting = true;
+	} else if (unlikely(lc->lf_resetting)) {
+		since = (dp_lf_now(lc) - lc->lf_reset) & DP_LF_TIME_MASK;
+		lc->lf_resetting = since < lc->lf_hold;
+		lc->lf_hold_now = lc->lf_resetting ? since : lc->lf_hold;
+	}
+}
+
 void dp_lf_record(struct dp_lcore *lc, uint64_t key, uint64_t dest, uint16_t vtep);
+
+/* Once per pass of the burst loop: the clock every packet of the pass
+ * uses, and what the writer made the learn filter forget. The seconds (a
+ * division) are recomputed once a millisecond. */
+static inline void
+dp_lcore_tick(struct dp_lcore *lc)
+{
+	lc->now_tsc = rte_rdtsc();
+	if (unlikely(lc->now_tsc - lc->now_s_tsc >= lc->tsc_hz >> 10)) {
+		lc->now_s = map_now_s(lc->map, lc->now_tsc);
+		lc->now_s_tsc = lc->now_tsc;
+	}
+	dp_lf_sync(lc, map_fdb_forget_gen(lc->map));
+}
 
 /* Queue a packet for transmission on dataplane port @p port. */
 static inline void

@@ -292,7 +292,21 @@ struct map {
 	uint64_t tsc_base;
 	uint64_t tsc_hz;
 	struct map_private *priv;
+	/* Moved on by the writer after it deletes FDB entries (delete,
+	 * flush, ageing, a segment removed) or points one elsewhere on a
+	 * manager's or the configuration's behalf (map_fdb_set), never for
+	 * learning: readers that cache what they verified of the table (the
+	 * dataplane's learn filter) drop what they cached before it moved.
+	 * On its own line: the rest of the struct is read-only for readers. */
+	uint32_t fdb_forget_gen __rte_cache_aligned;
 };
+
+/** The writer's FDB forget generation (see struct map), for readers. */
+static inline uint32_t
+map_fdb_forget_gen(const struct map *m)
+{
+	return __atomic_load_n(&m->fdb_forget_gen, __ATOMIC_ACQUIRE);
+}
 
 /* ------------------------------------------------------------------ */
 /* Life cycle (writer)                                                 */

@@ -69,6 +69,14 @@ key_seg(uint64_t key)
 	return k.seg;
 }
 
+/* Readers caching verified entries must drop them (struct map): release,
+ * so a reader that sees the new generation also sees the change. */
+static inline void
+fdb_forget(struct map *m)
+{
+	__atomic_store_n(&m->fdb_forget_gen, m->fdb_forget_gen + 1, __ATOMIC_RELEASE);
+}
+
 int
 map_fdb_learn(struct map *m, uint16_t seg, const uint8_t mac[6], const struct map_dest *d,
               uint32_t now_s)
@@ -135,8 +143,10 @@ map_fdb_set(struct map *m, uint16_t seg, const uint8_t mac[6], const struct map_
 		if (err < 0)
 			return err;
 	}
-	if (!same)
+	if (!same) {
 		p->fdb_meta[op.pos].moves++;
+		fdb_forget(m);
+	}
 	p->fdb_meta[op.pos].src_id = src_id;
 	return 0;
 }
@@ -481,6 +491,8 @@ fdb_remove_batch(struct map *m, const uint64_t *keys, const uint64_t *vals, unsi
 		p->seg_nb_macs[seg]--;
 		nb++;
 	}
+	if (nb != 0)
+		fdb_forget(m);
 	return nb;
 }
 

@@ -152,8 +152,7 @@ dp_fixture_input(struct dp_fixture *f, uint16_t port, struct rte_mbuf **pkts, ui
 {
 	struct dp_lcore *lc = f->lc;
 
-	lc->now_tsc = rte_rdtsc();
-	lc->now_s = map_now_s(f->map, lc->now_tsc);
+	dp_lcore_tick(lc);
 	if (f->dp->ports[port].conf.role == DP_PORT_UNDERLAY)
 		dp_underlay_burst(lc, port, pkts, nb);
 	else

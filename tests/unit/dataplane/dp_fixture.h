@@ -46,7 +46,8 @@ int dp_fixture_fill(struct dp_fixture *f);
 
 /**
  * One received burst on dataplane @p port, as the burst loop handles it:
- * the clock, then classify and forward. What is to be sent waits in
+ * dp_lcore_tick() (the clock, the learn filter's forgets), then classify
+ * and forward. What is to be sent waits in
  * f->lc->tx[] until dp_fixture_flush().
  */
 void dp_fixture_input(struct dp_fixture *f, uint16_t port, struct rte_mbuf **pkts, uint16_t nb);

@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include <rte_cycles.h>
+
 #include "dp_fixture.h"
 #include "frames.h"
 
@@ -118,6 +120,55 @@ test_access_flooded(void **state)
 	assert_int_equal(a.port_tx_pkts[DPF_PORT_UNDERLAY] - b.port_tx_pkts[DPF_PORT_UNDERLAY], 2);
 }
 
+/* Learn events for source @p src after one frame from it on VLAN 100. */
+static unsigned
+learn_events(const uint8_t src[6])
+{
+	static const uint8_t dst[6] = {0x02, 0xbb, 0, 0, 0, 0x01}; /* behind 192.0.2.2 */
+	uint8_t f[64] = {[12] = 0x81, 0x00, 0x00, 100, 0x08, 0x00};
+	struct rte_mbuf *m;
+	struct dp_event ev[64];
+	unsigned n, nb = 0;
+
+	memcpy(f, dst, 6);
+	memcpy(f + 6, src, 6);
+	m = mbuf_of(f, sizeof(f));
+	dp_fixture_input(&fx, DPF_PORT_ACCESS, &m, 1);
+	while ((n = dp_events_drain(fx.dp, ev, RTE_DIM(ev))) != 0)
+		for (unsigned i = 0; i < n; i++)
+			nb += ev[i].type == DP_EV_LEARN && memcmp(ev[i].mac, src, 6) == 0;
+	dp_fixture_flush(&fx);
+	return nb;
+}
+
+/* A source the FDB has where its frames come from is checked once and
+ * then vouched for by the learn filter: no event, no lookup. When the
+ * control thread deletes the entry the filter cannot see it, but the
+ * map's forget generation moves: the next frame is learned again at once,
+ * not a hold time (250 ms) later. */
+static void
+test_learn_after_delete(void **state)
+{
+	static const uint8_t src[6] = {0x02, 0xaa, 0, 0, 0, 0x77};
+	struct map_dest here = {.type = MAP_FDB_LOCAL, .port = DPF_PORT_ACCESS, .vlan = 100};
+	uint16_t seg = map_vni_seg(fx.map, 5001);
+
+	(void)state;
+	assert_int_equal(map_fdb_learn(fx.map, seg, src, &here, map_now_s(fx.map, rte_rdtsc())),
+	                 MAP_LEARN_ADDED);
+	assert_int_equal(learn_events(src), 0); /* checked: fresh, recorded */
+	assert_int_equal(learn_events(src), 0); /* vouched for */
+	assert_int_equal(map_fdb_del(fx.map, seg, src, -1, -1), 0);
+	assert_int_equal(learn_events(src), 1); /* learned again */
+	/* Put back (as the control thread would): trusted again once checked. */
+	assert_int_equal(map_fdb_learn(fx.map, seg, src, &here, map_now_s(fx.map, rte_rdtsc())),
+	                 MAP_LEARN_ADDED);
+	rte_delay_us_block(7000); /* past the learn filter's tick of the forget */
+	assert_int_equal(learn_events(src), 0);
+	assert_int_equal(learn_events(src), 0);
+	assert_int_equal(map_fdb_del(fx.map, seg, src, -1, -1), 0);
+}
+
 static void
 test_access_unresolved(void **state)
 {
@@ -135,9 +186,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_mempool_info),       cmocka_unit_test(test_decap_delivered),
-	        cmocka_unit_test(test_decap_dropped_once), cmocka_unit_test(test_access_flooded),
+	        cmocka_unit_test(test_mempool_info),
+	        cmocka_unit_test(test_decap_delivered),
+	        cmocka_unit_test(test_decap_dropped_once),
+	        cmocka_unit_test(test_access_flooded),
 	        cmocka_unit_test(test_access_unresolved),
+	        cmocka_unit_test(test_learn_after_delete),
 	};
 	int r;
 

@@ -52,6 +52,7 @@ lc_setup(void **state)
 	lc->tsc_hz = 2000000000ull;
 	lc->lf_hold_tsc = lc->tsc_hz / 4;
 	lc->lf_hold = lc->lf_hold_tsc >> DP_LF_TICK_SHIFT;
+	lc->lf_hold_now = lc->lf_hold;
 	lc->now_tsc = 1ull << 40;
 	*state = lc;
 	return 0;
@@ -100,6 +101,58 @@ test_lf_hold(void **state)
 	assert_true(lf_get(lc, key, remote) == 0);
 }
 
+/* The writer deleted or moved entries (its forget generation moved): what
+ * was recorded before is looked up again, what is recorded after is
+ * trusted, and the full hold comes back once a hold time has passed. */
+static void
+test_lf_forget(void **state)
+{
+	struct dp_lcore *lc = *state;
+	uint8_t mac[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x66};
+	uint64_t a = map_fdb_key(3, mac), b = a ^ 0x10000, local = 1u << 16 | 100;
+	uint64_t tick = 1ull << DP_LF_TICK_SHIFT;
+
+	dp_lf_sync(lc, lc->lf_gen);
+	dp_lf_record(lc, a, local, MAP_VTEP_NONE);
+	assert_true(lf_get(lc, a, local) != 0);
+	/* No forget: nothing changes. */
+	dp_lf_sync(lc, lc->lf_gen);
+	assert_true(lf_get(lc, a, local) != 0);
+	assert_int_equal(lc->lf_hold_now, lc->lf_hold);
+
+	/* A forget in this tick: a is not vouched for, even later. */
+	dp_lf_sync(lc, lc->lf_gen + 1);
+	assert_true(lf_get(lc, a, local) == 0);
+	lc->now_tsc += tick;
+	dp_lf_sync(lc, lc->lf_gen);
+	assert_true(lf_get(lc, a, local) == 0);
+	/* b, verified after the forget, is trusted in the next tick. */
+	dp_lf_record(lc, b, local, MAP_VTEP_NONE);
+	lc->now_tsc += tick;
+	dp_lf_sync(lc, lc->lf_gen);
+	assert_true(lf_get(lc, b, local) != 0);
+	assert_true(lf_get(lc, a, local) == 0);
+	/* a verified again: trusted again. */
+	dp_lf_record(lc, a, local, MAP_VTEP_NONE);
+	lc->now_tsc += tick;
+	dp_lf_sync(lc, lc->lf_gen);
+	assert_true(lf_get(lc, a, local) != 0);
+	assert_true(lc->lf_resetting);
+	/* A hold time after the forget the full hold applies again. */
+	lc->now_tsc += lc->lf_hold_tsc;
+	dp_lf_sync(lc, lc->lf_gen);
+	assert_false(lc->lf_resetting);
+	assert_int_equal(lc->lf_hold_now, lc->lf_hold);
+	dp_lf_record(lc, a, local, MAP_VTEP_NONE);
+	lc->now_tsc += lc->lf_hold_tsc / 2;
+	dp_lf_sync(lc, lc->lf_gen);
+	assert_true(lf_get(lc, a, local) != 0);
+	/* The generation wraps like any counter. */
+	lc->lf_gen = UINT32_MAX;
+	dp_lf_sync(lc, 0);
+	assert_true(lf_get(lc, a, local) == 0);
+}
+
 static void
 test_lf_eviction(void **state)
 {
@@ -139,6 +192,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_fdb_key),
 	        cmocka_unit_test_setup_teardown(test_lf_hold, lc_setup, lc_teardown),
+	        cmocka_unit_test_setup_teardown(test_lf_forget, lc_setup, lc_teardown),
 	        cmocka_unit_test_setup_teardown(test_lf_eviction, lc_setup, lc_teardown),
 	};
 

@@ -429,6 +429,62 @@ test_age(void **state)
 	assert_int_equal(st.nb_fdb, 2);
 }
 
+/* The forget generation moves for every change a reader's cache of
+ * verified entries cannot see (delete, flush, ageing, a segment removed,
+ * a manager or static entry pointed elsewhere), and not for learning. */
+static void
+test_forget_gen(void **state)
+{
+	struct map *m = *state;
+	struct map_dest l1 = map_test_local(1, 10), l2 = map_test_local(2, 10);
+	struct map_dest r = map_test_remote(map_test_ip(203, 0, 113, 9));
+	uint8_t a[6], b[6], c[6], d[6];
+	uint32_t g = map_fdb_forget_gen(m);
+
+	map_test_seg_add(m, 100, 10, 300, 0);
+	map_test_seg_add(m, 200, 20, 300, 0);
+	map_test_mac(a, 1);
+	map_test_mac(b, 2);
+	map_test_mac(c, 3);
+	map_test_mac(d, 4);
+	/* Learning: added, refreshed, moved - the dataplane's own doing. */
+	assert_int_equal(map_fdb_learn(m, 0, a, &l1, 10), MAP_LEARN_ADDED);
+	assert_int_equal(map_fdb_learn(m, 0, a, &l1, 11), MAP_LEARN_REFRESHED);
+	assert_int_equal(map_fdb_learn(m, 0, a, &l2, 12), MAP_LEARN_MOVED);
+	assert_int_equal(map_fdb_forget_gen(m), g);
+	/* A manager entry added, set again unchanged: nothing to forget. */
+	assert_int_equal(map_fdb_set(m, 0, b, &l1, MAP_SRC_MANAGER, 1), 0);
+	assert_int_equal(map_fdb_set(m, 0, b, &l1, MAP_SRC_MANAGER, 1), 0);
+	assert_int_equal(map_fdb_forget_gen(m), g);
+	/* ... pointed elsewhere (a migration): forget. */
+	assert_int_equal(map_fdb_set(m, 0, b, &r, MAP_SRC_MANAGER, 1), 0);
+	assert_int_equal(map_fdb_forget_gen(m), g + 1);
+	/* A learned entry taken over by a static one elsewhere: forget. */
+	assert_int_equal(map_fdb_set(m, 0, a, &l1, MAP_SRC_STATIC, 0), 0);
+	assert_int_equal(map_fdb_forget_gen(m), g + 2);
+	/* Delete; a delete of nothing changes nothing. */
+	assert_int_equal(map_fdb_del(m, 0, b, -1, -1), 0);
+	assert_int_equal(map_fdb_forget_gen(m), g + 3);
+	assert_int_equal(map_fdb_del(m, 0, b, -1, -1), -ENOENT);
+	assert_int_equal(map_fdb_forget_gen(m), g + 3);
+	/* Flush. */
+	assert_int_equal(map_fdb_learn(m, 0, c, &l1, 20), MAP_LEARN_ADDED);
+	assert_int_equal(map_fdb_flush(m, 0, MAP_SRC_LEARNED, -1), 1);
+	assert_int_equal(map_fdb_forget_gen(m), g + 4);
+	assert_int_equal(map_fdb_flush(m, 0, MAP_SRC_LEARNED, -1), 0);
+	assert_int_equal(map_fdb_forget_gen(m), g + 4);
+	/* Ageing. */
+	assert_int_equal(map_fdb_learn(m, 0, c, &l1, 20), MAP_LEARN_ADDED);
+	assert_int_equal(map_fdb_age(m, 319, 1000), 0);
+	assert_int_equal(map_fdb_forget_gen(m), g + 4);
+	assert_int_equal(map_fdb_age(m, 320, 1000), 1);
+	assert_int_equal(map_fdb_forget_gen(m), g + 5);
+	/* A segment removed with its entries. */
+	assert_int_equal(map_fdb_learn(m, 1, d, &l1, 20), MAP_LEARN_ADDED);
+	assert_int_equal(map_seg_del(m, 1), 0);
+	assert_int_equal(map_fdb_forget_gen(m), g + 6);
+}
+
 /* A sweep of a big table in small steps: each call examines at most
  * budget entries and resumes where the previous one stopped. */
 static void
@@ -572,6 +628,7 @@ const struct CMUnitTest map_test_fdb[] = {
         cmocka_unit_test(test_vtep_limit),
         cmocka_unit_test_setup_teardown(test_age, map_test_setup, map_test_teardown),
         cmocka_unit_test_setup_teardown(test_age_budget, map_test_setup, map_test_teardown),
+        cmocka_unit_test_setup_teardown(test_forget_gen, map_test_setup, map_test_teardown),
         cmocka_unit_test_setup_teardown(test_walk_lookup_bulk, map_test_setup, map_test_teardown),
         cmocka_unit_test(test_slots_wait_for_readers),
 };
