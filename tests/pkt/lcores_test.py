@@ -29,7 +29,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 try:
@@ -39,7 +38,7 @@ except ImportError:
     print("SKIP: scapy is not installed for /usr/bin/python3 (python3-scapy)")
     sys.exit(77)
 import pktlib  # noqa: E402 (needs scapy)
-from pktlib import check, stop_vtepd, vtepctl  # noqa: E402
+from pktlib import check, stop_vtepd, vtepctl, vtepd_failed, wait_rx  # noqa: E402
 
 NB_LCORES = 3
 PER_QUEUE = 40
@@ -123,25 +122,15 @@ def run(build, d):
     want = NB_LCORES * PER_QUEUE
     res = None
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline and p.poll() is None:
-            try:
-                ports = {x["name"]: x for x in vtepctl(build, sock, "show", "ports")}
-                if ports["access0"]["rx_pkts"] >= want and ports["underlay0"]["rx_pkts"] >= want:
-                    time.sleep(0.5)  # the last bursts leave, the last events are drained
-                    res = {"ports": vtepctl(build, sock, "show", "ports"),
-                           "counters": vtepctl(build, sock, "show", "counters"),
-                           "fdb": vtepctl(build, sock, "show", "fdb"),
-                           "threads": thread_cpus(p.pid)}
-                    break
-            except (RuntimeError, json.JSONDecodeError, KeyError):
-                pass
-            time.sleep(0.2)
+        if wait_rx(build, sock, p, {"access0": want, "underlay0": want}):
+            res = {"ports": vtepctl(build, sock, "show", "ports"),
+                   "counters": vtepctl(build, sock, "show", "counters"),
+                   "fdb": vtepctl(build, sock, "show", "fdb"),
+                   "threads": thread_cpus(p.pid)}
     finally:
         stop_vtepd(p, log)
     if res is None or p.returncode != 0:
-        print(open(os.path.join(d, "vtepd.log")).read())
-        raise RuntimeError(f"vtepd did not process the input (exit {p.returncode})")
+        raise vtepd_failed(d, p)
     return res
 
 

@@ -19,7 +19,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 # Runt frames written as raw bytes make scapy warn about link types.
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
@@ -31,7 +30,7 @@ except ImportError:
     print("SKIP: scapy is not installed for /usr/bin/python3 (python3-scapy)")
     sys.exit(77)
 import pktlib  # noqa: E402 (needs scapy)
-from pktlib import check, inner, patch, stop_vtepd, vtepctl  # noqa: E402
+from pktlib import check, inner, patch, stop_vtepd, vtepctl, vtepd_failed, wait_rx  # noqa: E402
 
 OUR_MAC = "02:00:00:00:01:01"
 VTEP = "192.0.2.1"
@@ -197,25 +196,13 @@ def run_vtepd(build, d, inputs):
     want = {"access0": len(inputs["acc"]), "underlay0": len(inputs["ul"])}
     counters = None
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if p.poll() is not None:
-                break
-            try:
-                ports = {x["name"]: x for x in vtepctl(build, sock, "show", "ports")}
-                if all(ports[n]["rx_pkts"] >= want[n] for n in want):
-                    time.sleep(0.5)  # let the last bursts leave
-                    counters = vtepctl(build, sock, "show", "counters")
-                    counters["segments"] = vtepctl(build, sock, "show", "segments")
-                    break
-            except (RuntimeError, json.JSONDecodeError, KeyError):
-                pass
-            time.sleep(0.2)
+        if wait_rx(build, sock, p, want):
+            counters = vtepctl(build, sock, "show", "counters")
+            counters["segments"] = vtepctl(build, sock, "show", "segments")
     finally:
         stop_vtepd(p, log)
     if counters is None or p.returncode != 0:
-        print(open(os.path.join(d, "vtepd.log")).read())
-        raise RuntimeError(f"vtepd did not process the input (exit {p.returncode})")
+        raise vtepd_failed(d, p)
     return counters
 
 

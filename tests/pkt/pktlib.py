@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """pktlib.py - what the packet tests share: the check tally, crafted
-frames, vtepctl, stopping vtepd, and the skip for a DPDK without net_pcap.
+frames, vtepctl, waiting for and stopping vtepd, and the skip for a DPDK without net_pcap.
 
 Imported by the tests in this folder once they know scapy is there.
 """
@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import subprocess
+import time
 
 from scapy.all import IP, UDP, Dot1Q, Ether, Raw
 
@@ -52,6 +53,30 @@ def vtepctl(build, sock, *args):
     if out.returncode != 0:
         raise RuntimeError(f"vtepctl {' '.join(args)}: {out.stderr.strip()}")
     return json.loads(out.stdout)
+
+
+def wait_rx(build, sock, p, want, timeout=60):
+    """Wait until every port named in @p want ({name: frames}) has received
+    that many frames (vtepctl show ports), then half a second for the last
+    bursts to leave and their events to be drained. @return False when
+    vtepd exited or @p timeout seconds passed first."""
+    deadline = time.time() + timeout
+    while time.time() < deadline and p.poll() is None:
+        try:
+            ports = {x["name"]: x for x in vtepctl(build, sock, "show", "ports")}
+            if all(ports[n]["rx_pkts"] >= want[n] for n in want):
+                time.sleep(0.5)
+                return True
+        except (RuntimeError, json.JSONDecodeError, KeyError):
+            pass  # not listening yet
+        time.sleep(0.2)
+    return False
+
+
+def vtepd_failed(d, p):
+    """vtepd did not forward the input: its log, then the error."""
+    print(open(os.path.join(d, "vtepd.log")).read())
+    return RuntimeError(f"vtepd did not process the input (exit {p.returncode})")
 
 
 def stop_vtepd(p, log):
