@@ -78,12 +78,12 @@ lcore_create(struct dp *dp, unsigned idx)
 	/* A source verified less than 250 ms ago needs no FDB lookup (most
 	 * of learning's cost with many flows); what the control thread
 	 * changes meanwhile reaches the filter through the forget generation
-	 * (dp_lf_sync()). A MAC refused by a limit posts at most 4 events/s
+	 * (dp_fdb_sync()). A MAC refused by a limit posts at most 4 events/s
 	 * per lcore. */
 	lc->lf_hold_tsc = lc->tsc_hz / 4;
 	lc->lf_hold = RTE_MAX(lc->lf_hold_tsc >> DP_LF_TICK_SHIFT, 1ull);
 	lc->lf_hold_now = lc->lf_hold;
-	lc->lf_gen = map_fdb_forget_gen(dp->map);
+	lc->fdb_gen = map_fdb_forget_gen(dp->map);
 	lc->idle_backoff = dp->conf.idle_backoff;
 	lc->idle_max_us = dp->conf.idle_max_us ? dp->conf.idle_max_us : 50;
 	lc->segments_max = dp->conf.segments_max;

@@ -95,7 +95,7 @@ struct dp_flood_tb {
  * to a source's entry (a delete, a flush, ageing, a manager moving it)
  * moves the map's forget generation (map_fdb_forget_gen()); each lcore
  * checks it once per loop pass and from then on trusts only what it
- * records afterwards (dp_lf_sync()), so a deleted MAC is learned again by
+ * records afterwards (dp_fdb_sync()), so a deleted MAC is learned again by
  * its next frame. Forwarding lookups (destinations) never go through it.
  *
  * A slot is two words: the FDB key, and
@@ -117,6 +117,25 @@ struct dp_lf_set {
 	uint64_t key[DP_LF_WAYS];
 	uint64_t word[DP_LF_WAYS];
 } __rte_cache_aligned;
+
+/*
+ * Destination cache: the FDB's answers for the destinations this lcore
+ * forwarded to recently, direct mapped. Traffic concentrates on few
+ * destinations (servers, the tenant's router, a storage head) while its
+ * sources are many, and one bulk FDB lookup costs as much per burst as
+ * the rest of the encapsulation of a frame. Only hits are kept (a MAC
+ * learned meanwhile is found by the next miss), and every change that can
+ * alter or remove an answer - delete, flush, ageing, a move - moves the
+ * map's forget generation, on which dp_fdb_sync() empties the cache. Key
+ * 0 (segment 0, MAC 00:00:00:00:00:00, never in the FDB) marks an empty
+ * slot.
+ */
+#define DP_DC_SLOTS 256 /* 4 KiB per lcore */
+
+struct dp_dc_slot {
+	uint64_t key;
+	uint64_t val;
+};
 
 struct dp_txb {
 	uint16_t nb;
@@ -166,7 +185,7 @@ struct dp_lcore {
 	uint64_t lf_hold;     /* the same in learn-filter time units */
 	uint64_t lf_hold_now; /* what dp_lf_lookup() applies: lf_hold, or less since a forget */
 	uint64_t lf_reset;    /* learn-filter time of the last forget seen */
-	uint32_t lf_gen;      /* the map's forget generation last seen */
+	uint32_t fdb_gen;      /* the map's forget generation last seen */
 	bool lf_resetting;    /* lf_hold_now < lf_hold */
 	bool idle_backoff;
 	uint32_t idle_max_us;
@@ -186,6 +205,7 @@ struct dp_lcore {
 	struct dp_vtep_stats *vtep_stats; /* [vteps_max] */
 	struct dp_flood_tb *flood_tb;     /* [segments_max] */
 	struct dp_lf_set *lf;             /* [DP_LF_SETS] */
+	struct dp_dc_slot dc[DP_DC_SLOTS] __rte_cache_aligned;
 } __rte_cache_aligned;
 
 struct dp_port {
@@ -311,18 +331,30 @@ dp_lf_lookup(const struct dp_lcore *lc, const struct dp_lf_set *set, uint64_t ke
 	return word;
 }
 
+/* Destination cache (see struct dp_dc_slot). */
+static inline struct dp_dc_slot *
+dp_dc_slot_of(struct dp_lcore *lc, uint64_t key)
+{
+	return &lc->dc[(key * 0x9e3779b97f4a7c15ull) >> (64 - 8)];
+}
+
 /* Once per loop pass, with the map's forget generation @p gen: when it
- * moved, nothing recorded up to this learn-filter tick is vouched for -
- * the hold applied is the time since, which grows back to lf_hold. (A
- * slot recorded in the tick of the forget itself is dropped too: one more
- * lookup, never a stale answer.) */
+ * moved, the destination cache is emptied, and nothing the learn filter
+ * recorded up to this learn-filter tick is vouched for - the hold applied
+ * is the time since, which grows back to lf_hold. (A slot recorded in the
+ * tick of the forget itself is dropped too: one more lookup, never a
+ * stale answer.) A change the writer makes after this load is caught by
+ * the next pass: the generation is loaded with acquire and stored with
+ * release after the change, so an answer read after a load that saw the
+ * new generation is the new one. */
 static inline void
-dp_lf_sync(struct dp_lcore *lc, uint32_t gen)
+dp_fdb_sync(struct dp_lcore *lc, uint32_t gen)
 {
 	uint64_t since;
 
-	if (unlikely(gen != lc->lf_gen)) {
-		lc->lf_gen = gen;
+	if (unlikely(gen != lc->fdb_gen)) {
+		lc->fdb_gen = gen;
+		memset(lc->dc, 0, sizeof(lc->dc));
 		lc->lf_reset = dp_lf_now(lc);
 		lc->lf_hold_now = 0;
 		lc->lf_resetting = true;
@@ -346,7 +378,7 @@ dp_lcore_tick(struct dp_lcore *lc)
 		lc->now_s = map_now_s(lc->map, lc->now_tsc);
 		lc->now_s_tsc = lc->now_tsc;
 	}
-	dp_lf_sync(lc, map_fdb_forget_gen(lc->map));
+	dp_fdb_sync(lc, map_fdb_forget_gen(lc->map));
 }
 
 /* Queue a packet for transmission on dataplane port @p port. */

@@ -5,9 +5,10 @@
  * A burst goes through four passes (VPP / l3fwd style), each a tight loop:
  *  1. parse every frame (prefetching DP_PREFETCH frames ahead): segment,
  *     destination and source keys; prefetch the source's learn-filter set;
- *  2. the destinations: one bulk lookup, a destination equal to the
- *     previous frame's looked up once (trains of one flow, many flows to
- *     one server);
+ *  2. the destinations: a destination equal to the previous frame's is
+ *     looked up once (trains of one flow, many flows to one server), in
+ *     the lcore's destination cache (dp_private.h), the misses in one
+ *     bulk FDB lookup;
  *  3. forward: a known remote destination is encapsulated by copying its
  *     VTEP's precomputed 50-byte header and patching five fields (pkt.h);
  *     unknown and group destinations are flooded (flood.c);
@@ -159,6 +160,43 @@ encap_dst_keys(struct encap_ctx *e)
 		e->dst_ref[i] = ref;
 	}
 	e->nb_keys = (uint16_t)nk;
+}
+
+/* Pass 2, the answers: from the lcore's destination cache, the misses in
+ * one bulk FDB lookup whose hits join the cache. */
+static inline void
+encap_dst_lookup(struct dp_lcore *lc, struct encap_ctx *e)
+{
+	uint64_t mkeys[DP_BURST_MAX], mvals[DP_BURST_MAX], mhits, hits = 0;
+	uint8_t mref[DP_BURST_MAX];
+	unsigned nm = 0;
+
+	for (unsigned k = 0; k < e->nb_keys; k++) {
+		const struct dp_dc_slot *s = dp_dc_slot_of(lc, e->keys[k]);
+
+		if (likely(s->key == e->keys[k])) {
+			e->vals[k] = s->val;
+			hits |= 1ull << k;
+		} else {
+			mref[nm] = (uint8_t)k;
+			mkeys[nm++] = e->keys[k];
+		}
+	}
+	if (nm != 0) {
+		map_fdb_lookup_bulk(lc->map, mkeys, nm, &mhits, mvals);
+		for (unsigned j = 0; j < nm; j++) {
+			struct dp_dc_slot *s;
+
+			if (((mhits >> j) & 1) == 0)
+				continue;
+			e->vals[mref[j]] = mvals[j];
+			hits |= 1ull << mref[j];
+			s = dp_dc_slot_of(lc, mkeys[j]);
+			s->key = mkeys[j];
+			s->val = mvals[j];
+		}
+	}
+	e->hits = hits;
 }
 
 /* Pass 4, learning of a local source the filter did not vouch for (the
@@ -340,7 +378,7 @@ dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint
 	if (e.nb == 0)
 		return;
 	encap_dst_keys(&e);
-	map_fdb_lookup_bulk(lc->map, e.keys, e.nb_keys, &e.hits, e.vals);
+	encap_dst_lookup(lc, &e);
 	dp_txc_open(lc, &txc, lc->ul_port, e.nb);
 	for (i = 0; i < e.nb; i++) {
 		unsigned k = e.dst_ref[i];

@@ -169,6 +169,65 @@ test_learn_after_delete(void **state)
 	assert_int_equal(map_fdb_del(fx.map, seg, src, -1, -1), 0);
 }
 
+/* One frame from 02:aa:00:00:00:05 on VLAN 100 to @p dst: how many
+ * packets it left on the underlay, and the outer destination of the first. */
+static unsigned
+encap_to(const uint8_t dst[6], rte_be32_t *outer_dst)
+{
+	uint8_t f[64] = {[6] = 0x02, 0xaa, 0, 0, 0, 0x05, 0x81, 0x00, 0x00, 100, 0x08, 0x00};
+	const struct dp_txb *b = &fx.lc->tx[DPF_PORT_UNDERLAY];
+	struct rte_mbuf *m;
+	unsigned n;
+
+	memcpy(f, dst, 6);
+	m = mbuf_of(f, sizeof(f));
+	dp_fixture_input(&fx, DPF_PORT_ACCESS, &m, 1);
+	n = b->nb;
+	*outer_dst = 0;
+	if (n > 0)
+		memcpy(outer_dst, rte_pktmbuf_mtod_offset(b->pkts[0], const uint8_t *, 30), 4);
+	dp_fixture_flush(&fx);
+	return n;
+}
+
+/* The lcore's destination cache answers for a destination it has seen,
+ * and follows the control thread: a move goes to the new VTEP and a
+ * delete floods from the next frame on (the forget generation empties
+ * the cache), a MAC added again is found again. */
+static void
+test_dest_cache_follows_fdb(void **state)
+{
+	static const uint8_t x[6] = {0x02, 0xbb, 0, 0, 0, 0x42};
+	const rte_be32_t r1 = rte_cpu_to_be_32(T_IPV4(192, 0, 2, 2));
+	const rte_be32_t r2 = rte_cpu_to_be_32(T_IPV4(192, 0, 2, 3));
+	struct map_dest to_r1 = {.type = MAP_FDB_REMOTE, .vtep_ip = r1};
+	struct map_dest to_r2 = {.type = MAP_FDB_REMOTE, .vtep_ip = r2};
+	uint16_t seg = map_vni_seg(fx.map, 5001);
+	uint64_t key = map_fdb_key(seg, x);
+	rte_be32_t ip;
+
+	(void)state;
+	assert_int_equal(map_fdb_set(fx.map, seg, x, &to_r1, MAP_SRC_STATIC, 0), 0);
+	assert_int_equal(encap_to(x, &ip), 1);
+	assert_int_equal(ip, r1);
+	assert_true(dp_dc_slot_of(fx.lc, key)->key == key); /* cached */
+	assert_int_equal(encap_to(x, &ip), 1);
+	assert_int_equal(ip, r1);
+	/* Moved (a manager's event, a learned move): the next frame follows. */
+	assert_int_equal(map_fdb_set(fx.map, seg, x, &to_r2, MAP_SRC_STATIC, 0), 0);
+	assert_int_equal(encap_to(x, &ip), 1);
+	assert_int_equal(ip, r2);
+	/* Deleted: flooded to both flood VTEPs of VNI 5001. */
+	assert_int_equal(map_fdb_del(fx.map, seg, x, -1, -1), 0);
+	assert_int_equal(encap_to(x, &ip), 2);
+	assert_true(dp_dc_slot_of(fx.lc, key)->key != key);
+	/* Back: unicast again. */
+	assert_int_equal(map_fdb_set(fx.map, seg, x, &to_r1, MAP_SRC_STATIC, 0), 0);
+	assert_int_equal(encap_to(x, &ip), 1);
+	assert_int_equal(ip, r1);
+	assert_int_equal(map_fdb_del(fx.map, seg, x, -1, -1), 0);
+}
+
 static void
 test_access_unresolved(void **state)
 {
@@ -192,6 +251,7 @@ main(void)
 	        cmocka_unit_test(test_access_flooded),
 	        cmocka_unit_test(test_access_unresolved),
 	        cmocka_unit_test(test_learn_after_delete),
+	        cmocka_unit_test(test_dest_cache_follows_fdb),
 	};
 	int r;
 

@@ -112,44 +112,44 @@ test_lf_forget(void **state)
 	uint64_t a = map_fdb_key(3, mac), b = a ^ 0x10000, local = 1u << 16 | 100;
 	uint64_t tick = 1ull << DP_LF_TICK_SHIFT;
 
-	dp_lf_sync(lc, lc->lf_gen);
+	dp_fdb_sync(lc, lc->fdb_gen);
 	dp_lf_record(lc, a, local, MAP_VTEP_NONE);
 	assert_true(lf_get(lc, a, local) != 0);
 	/* No forget: nothing changes. */
-	dp_lf_sync(lc, lc->lf_gen);
+	dp_fdb_sync(lc, lc->fdb_gen);
 	assert_true(lf_get(lc, a, local) != 0);
 	assert_int_equal(lc->lf_hold_now, lc->lf_hold);
 
 	/* A forget in this tick: a is not vouched for, even later. */
-	dp_lf_sync(lc, lc->lf_gen + 1);
+	dp_fdb_sync(lc, lc->fdb_gen + 1);
 	assert_true(lf_get(lc, a, local) == 0);
 	lc->now_tsc += tick;
-	dp_lf_sync(lc, lc->lf_gen);
+	dp_fdb_sync(lc, lc->fdb_gen);
 	assert_true(lf_get(lc, a, local) == 0);
 	/* b, verified after the forget, is trusted in the next tick. */
 	dp_lf_record(lc, b, local, MAP_VTEP_NONE);
 	lc->now_tsc += tick;
-	dp_lf_sync(lc, lc->lf_gen);
+	dp_fdb_sync(lc, lc->fdb_gen);
 	assert_true(lf_get(lc, b, local) != 0);
 	assert_true(lf_get(lc, a, local) == 0);
 	/* a verified again: trusted again. */
 	dp_lf_record(lc, a, local, MAP_VTEP_NONE);
 	lc->now_tsc += tick;
-	dp_lf_sync(lc, lc->lf_gen);
+	dp_fdb_sync(lc, lc->fdb_gen);
 	assert_true(lf_get(lc, a, local) != 0);
 	assert_true(lc->lf_resetting);
 	/* A hold time after the forget the full hold applies again. */
 	lc->now_tsc += lc->lf_hold_tsc;
-	dp_lf_sync(lc, lc->lf_gen);
+	dp_fdb_sync(lc, lc->fdb_gen);
 	assert_false(lc->lf_resetting);
 	assert_int_equal(lc->lf_hold_now, lc->lf_hold);
 	dp_lf_record(lc, a, local, MAP_VTEP_NONE);
 	lc->now_tsc += lc->lf_hold_tsc / 2;
-	dp_lf_sync(lc, lc->lf_gen);
+	dp_fdb_sync(lc, lc->fdb_gen);
 	assert_true(lf_get(lc, a, local) != 0);
 	/* The generation wraps like any counter. */
-	lc->lf_gen = UINT32_MAX;
-	dp_lf_sync(lc, 0);
+	lc->fdb_gen = UINT32_MAX;
+	dp_fdb_sync(lc, 0);
 	assert_true(lf_get(lc, a, local) == 0);
 }
 
