@@ -185,7 +185,7 @@ struct dp_lcore {
 	uint64_t lf_hold;     /* the same in learn-filter time units */
 	uint64_t lf_hold_now; /* what dp_lf_lookup() applies: lf_hold, or less since a forget */
 	uint64_t lf_reset;    /* learn-filter time of the last forget seen */
-	uint32_t fdb_gen;      /* the map's forget generation last seen */
+	uint32_t fdb_gen;     /* the map's forget generation last seen */
 	bool lf_resetting;    /* lf_hold_now < lf_hold */
 	bool idle_backoff;
 	uint32_t idle_max_us;
