@@ -19,11 +19,14 @@
  * 1, 1,000 and 1,000,000 (filler entries added to the traffic's own; the
  * exact table size is printed). Traffic is --flows flows (fewer when the
  * table is smaller), each with its own source MAC, already learned, so the
- * numbers are the steady state: no learn events (checked).
+ * numbers are the steady state: no learn events (checked). Encapsulated
+ * frames all go to one server unless --dsts N spreads them over N
+ * destinations behind the --flood-vteps VTEPs (frame i to destination
+ * i mod N): the per-lcore destination cache's miss path.
  *
  * Usage: vtep-bench-micro [EAL args --] [--entries 1,1000,1000000]
  *        [--flows 1024] [--lens 60,1496] [--dirs encap,decap,flood]
- *        [--bursts 20000] [--repeat 15] [--flood-vteps 4]
+ *        [--bursts 20000] [--repeat 15] [--flood-vteps 4] [--dsts 1]
  * Without EAL args: -l 0,1 --no-huge -m 2048 --no-pci, private prefix.
  * Prints a table, then one JSON line. Not a pass/fail test.
  *
@@ -55,6 +58,7 @@
 #define MICRO_MAX_LIST  8
 #define MICRO_MAX_REP   31
 #define MICRO_FILL_KIND 0x0f /* MAC prefix of filler entries */
+#define MICRO_DST_KIND  0x0d /* MAC prefix of the --dsts destinations */
 
 enum micro_dir { MICRO_ENCAP, MICRO_DECAP, MICRO_FLOOD, MICRO_NB_DIRS };
 
@@ -70,6 +74,7 @@ struct micro_opts {
 	uint32_t bursts;
 	unsigned repeat;
 	unsigned flood_vteps;
+	uint32_t dsts; /* encap destinations */
 };
 
 struct micro_result {
@@ -78,6 +83,7 @@ struct micro_result {
 	uint32_t entries; /* nominal */
 	uint32_t nb_fdb;  /* actual table size */
 	uint32_t flows;
+	uint32_t dsts;
 	double ref_best, dut_best, work_best; /* per input packet, best run of each */
 	double ref_med, dut_med, work_med;    /* medians (work: of the paired differences) */
 	uint64_t drops, events;               /* must stay 0 */
@@ -290,6 +296,14 @@ micro_traffic_entries(struct micro *mb, enum micro_dir dir, uint32_t flows)
 	}
 	bench_parse_mac(BENCH_DST_MAC, mac);
 	r = map_fdb_set(mb->m, mb->seg, mac, &remote, MAP_SRC_STATIC, 0);
+	/* --dsts: static, behind the resolved VTEPs, one more entry each. */
+	for (uint32_t j = 0; r == 0 && mb->o.dsts > 1 && j < mb->o.dsts; j++) {
+		struct map_dest d = {.type = MAP_FDB_REMOTE,
+		                     .vtep_ip = remote_ip(j % mb->o.flood_vteps)};
+
+		bench_flow_mac(mac, MICRO_DST_KIND, j);
+		r = map_fdb_set(mb->m, mb->seg, mac, &d, MAP_SRC_STATIC, 0);
+	}
 	map_reclaim(mb->m);
 	return r;
 }
@@ -372,7 +386,7 @@ micro_case_main(void *arg)
 /* The input frames of a case: plain frames for encap and flood (flood: to
  * the broadcast address), VXLAN packets for decap. */
 static uint8_t *
-micro_frames(enum micro_dir dir, uint32_t flows, uint16_t len, uint16_t *frame_len)
+micro_frames(enum micro_dir dir, uint32_t flows, uint32_t dsts, uint16_t len, uint16_t *frame_len)
 {
 	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	uint16_t flen = dir == MICRO_DECAP ? (uint16_t)(len + BENCH_VXLAN_HLEN) : len;
@@ -386,9 +400,15 @@ micro_frames(enum micro_dir dir, uint32_t flows, uint16_t len, uint16_t *frame_l
 		if (dir == MICRO_DECAP) {
 			bench_inner_frame(inner, i, len, BENCH_SRC_REMOTE, NULL);
 			bench_vxlan_frame(p, inner, len, i, BENCH_VNI);
+		} else if (dir == MICRO_FLOOD) {
+			bench_inner_frame(p, i, len, BENCH_SRC_ACCESS, bcast);
+		} else if (dsts > 1) {
+			uint8_t dst[6];
+
+			bench_flow_mac(dst, MICRO_DST_KIND, i % dsts);
+			bench_inner_frame(p, i, len, BENCH_SRC_ACCESS, dst);
 		} else {
-			bench_inner_frame(p, i, len, BENCH_SRC_ACCESS,
-			                  dir == MICRO_FLOOD ? bcast : NULL);
+			bench_inner_frame(p, i, len, BENCH_SRC_ACCESS, NULL);
 		}
 	}
 	*frame_len = flen;
@@ -409,7 +429,7 @@ micro_case(struct micro *mb, enum micro_dir dir, uint16_t len, uint32_t entries)
 	r = micro_traffic_entries(mb, dir, flows);
 	if (r < 0)
 		return r;
-	c.frames = micro_frames(dir, flows, len, &c.frame_len);
+	c.frames = micro_frames(dir, flows, mb->o.dsts, len, &c.frame_len);
 	if (c.frames == NULL)
 		return -ENOMEM;
 	c.nb_frames = flows;
@@ -421,8 +441,12 @@ micro_case(struct micro *mb, enum micro_dir dir, uint16_t len, uint32_t entries)
 	map_stats_get(mb->m, &st);
 	for (unsigned i = 0; i < mb->o.repeat; i++)
 		work[i] = c.dut[i] - c.ref[i];
-	*res = (struct micro_result){
-	        .dir = dir, .len = len, .entries = entries, .nb_fdb = st.nb_fdb, .flows = flows};
+	*res = (struct micro_result){.dir = dir,
+	                             .len = len,
+	                             .entries = entries,
+	                             .nb_fdb = st.nb_fdb,
+	                             .flows = flows,
+	                             .dsts = dir == MICRO_ENCAP ? mb->o.dsts : 1};
 	res->work_med = median(work, mb->o.repeat);
 	res->ref_med = median(c.ref, mb->o.repeat); /* sorts: [0] is the best */
 	res->dut_med = median(c.dut, mb->o.repeat);
@@ -469,6 +493,7 @@ parse_opts(int argc, char **argv, struct micro_opts *o)
 	        {"bursts", required_argument, NULL, 'b'},
 	        {"repeat", required_argument, NULL, 'r'},
 	        {"flood-vteps", required_argument, NULL, 'v'},
+	        {"dsts", required_argument, NULL, 't'},
 	        {NULL, 0, NULL, 0},
 	};
 	uint32_t v[MICRO_MAX_LIST];
@@ -483,7 +508,8 @@ parse_opts(int argc, char **argv, struct micro_opts *o)
 	                         .flows = 1024,
 	                         .bursts = 20000,
 	                         .repeat = 15,
-	                         .flood_vteps = 4};
+	                         .flood_vteps = 4,
+	                         .dsts = 1};
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -508,6 +534,7 @@ parse_opts(int argc, char **argv, struct micro_opts *o)
 		case 'b':
 		case 'r':
 		case 'v':
+		case 't':
 			if (parse_list(optarg, v, 1, &n) < 0)
 				return -1;
 			if (ch == 'f')
@@ -516,6 +543,8 @@ parse_opts(int argc, char **argv, struct micro_opts *o)
 				o->bursts = v[0];
 			else if (ch == 'r')
 				o->repeat = v[0];
+			else if (ch == 't')
+				o->dsts = v[0];
 			else
 				o->flood_vteps = v[0];
 			break;
@@ -523,7 +552,8 @@ parse_opts(int argc, char **argv, struct micro_opts *o)
 			return -1;
 		}
 	}
-	if (o->repeat > MICRO_MAX_REP || o->flood_vteps > 16 || o->flows > 1000000)
+	if (o->repeat > MICRO_MAX_REP || o->flood_vteps > 16 || o->flows > 1000000 ||
+	    o->dsts > 1000000)
 		return -1;
 	return 0;
 }
@@ -536,20 +566,21 @@ print_results(const struct micro *mb)
 	printf("\nvtep-bench-micro: cycles per input packet, one lcore, TSC %.0f MHz, bursts of "
 	       "%d, %u interleaved runs of %u bursts each\n",
 	       hz / 1e6, MICRO_BURST, mb->o.repeat, mb->o.bursts);
-	printf("%-6s %5s %8s %6s %4s | %6s %6s %6s | %6s %6s %6s | %6s\n", "dir", "len", "fdb",
-	       "flows", "out", "io", "vtepd", "work", "io", "vtepd", "work", "Mpps");
-	printf("%-34s | %-20s | %-20s |\n", "", "best run", "median");
+	printf("%-6s %5s %8s %6s %6s %4s | %6s %6s %6s | %6s %6s %6s | %6s\n", "dir", "len", "fdb",
+	       "flows", "dsts", "out", "io", "vtepd", "work", "io", "vtepd", "work", "Mpps");
+	printf("%-41s | %-20s | %-20s |\n", "", "best run", "median");
 	for (unsigned i = 0; i < mb->nb_res; i++) {
 		const struct micro_result *r = &mb->res[i];
 
-		printf("%-6s %5u %8u %6u %4" PRIu64
+		printf("%-6s %5u %8u %6u %6u %4" PRIu64
 		       " | %6.1f %6.1f %6.1f | %6.1f %6.1f %6.1f | %6.2f%s\n",
-		       dir_names[r->dir], r->len + 4, r->nb_fdb, r->flows, r->out_per_in,
+		       dir_names[r->dir], r->len + 4, r->nb_fdb, r->flows, r->dsts, r->out_per_in,
 		       r->ref_best, r->dut_best, r->work_best, r->ref_med, r->dut_med, r->work_med,
 		       hz / r->dut_best / 1e6,
 		       r->drops || r->events ? "  (drops or learn events!)" : "");
 	}
-	printf("len: inner frame on the wire (with FCS); out: packets sent per input frame;\n"
+	printf("len: inner frame on the wire (with FCS); dsts: destinations of the frames;\n"
+	       "out: packets sent per input frame;\n"
 	       "io: allocate + copy + transmit/free (the reference, no dataplane); vtepd: the "
 	       "same\n"
 	       "through dp_burst_input(); work = vtepd - io; Mpps = TSC / best vtepd cycles.\n"
@@ -561,10 +592,11 @@ print_results(const struct micro *mb)
 		const struct micro_result *r = &mb->res[i];
 
 		printf("%s{\"dir\":\"%s\",\"frame_len\":%u,\"fdb_entries\":%u,\"flows\":%u,"
+		       "\"dsts\":%u,"
 		       "\"io_cyc\":%.1f,\"vtepd_cyc\":%.1f,\"work_cyc\":%.1f,\"io_med\":%.1f,"
 		       "\"vtepd_med\":%.1f,\"work_med\":%.1f,\"drops\":%" PRIu64
 		       ",\"events\":%" PRIu64 "}",
-		       i ? "," : "", dir_names[r->dir], r->len + 4, r->nb_fdb, r->flows,
+		       i ? "," : "", dir_names[r->dir], r->len + 4, r->nb_fdb, r->flows, r->dsts,
 		       r->ref_best, r->dut_best, r->work_best, r->ref_med, r->dut_med, r->work_med,
 		       r->drops, r->events);
 	}
@@ -587,7 +619,7 @@ main(int argc, char **argv)
 		fprintf(stderr,
 		        "usage: vtep-bench-micro [EAL args --] [--entries N,..] [--flows N] "
 		        "[--lens N,..] [--dirs encap,decap,flood] [--bursts N] [--repeat N] "
-		        "[--flood-vteps N]\n");
+		        "[--flood-vteps N] [--dsts N]\n");
 		return 2;
 	}
 	if (rte_lcore_count() < 2) {
@@ -604,9 +636,11 @@ main(int argc, char **argv)
 		uint32_t want = mb->o.entries[e];
 		uint32_t fl = RTE_MIN(mb->o.flows, want);
 
-		/* Fillers so that encap's table (sources + destination) holds
-		 * the nominal number of entries. */
-		r = micro_fill(mb, want > fl + 1 ? want - fl - 1 : 0);
+		/* Fillers so that encap's table (sources + destinations)
+		 * holds the nominal number of entries. */
+		uint32_t own = fl + (mb->o.dsts > 1 ? mb->o.dsts : 1);
+
+		r = micro_fill(mb, want > own ? want - own : 0);
 		for (unsigned l = 0; r == 0 && l < mb->o.nb_lens; l++)
 			for (unsigned d = 0; r == 0 && d < MICRO_NB_DIRS; d++)
 				if (mb->o.dirs[d])

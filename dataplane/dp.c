@@ -84,6 +84,7 @@ lcore_create(struct dp *dp, unsigned idx)
 	lc->lf_hold = RTE_MAX(lc->lf_hold_tsc >> DP_LF_TICK_SHIFT, 1ull);
 	lc->lf_hold_now = lc->lf_hold;
 	lc->fdb_gen = map_fdb_forget_gen(dp->map);
+	lc->dc_epoch = 1; /* the zeroed slots are of epoch 0: empty */
 	lc->idle_backoff = dp->conf.idle_backoff;
 	lc->idle_max_us = dp->conf.idle_max_us ? dp->conf.idle_max_us : 50;
 	lc->segments_max = dp->conf.segments_max;

@@ -172,10 +172,7 @@ encap_dst_lookup(struct dp_lcore *lc, struct encap_ctx *e)
 	unsigned nm = 0;
 
 	for (unsigned k = 0; k < e->nb_keys; k++) {
-		const struct dp_dc_slot *s = dp_dc_slot_of(lc, e->keys[k]);
-
-		if (likely(s->key == e->keys[k])) {
-			e->vals[k] = s->val;
+		if (likely(dp_dc_lookup(lc, e->keys[k], &e->vals[k]))) {
 			hits |= 1ull << k;
 		} else {
 			mref[nm] = (uint8_t)k;
@@ -185,15 +182,11 @@ encap_dst_lookup(struct dp_lcore *lc, struct encap_ctx *e)
 	if (nm != 0) {
 		map_fdb_lookup_bulk(lc->map, mkeys, nm, &mhits, mvals);
 		for (unsigned j = 0; j < nm; j++) {
-			struct dp_dc_slot *s;
-
 			if (((mhits >> j) & 1) == 0)
 				continue;
 			e->vals[mref[j]] = mvals[j];
 			hits |= 1ull << mref[j];
-			s = dp_dc_slot_of(lc, mkeys[j]);
-			s->key = mkeys[j];
-			s->val = mvals[j];
+			dp_dc_fill(lc, mkeys[j], mvals[j]);
 		}
 	}
 	e->hits = hits;

@@ -115,6 +115,9 @@ map_fdb_learn(struct map *m, uint16_t seg, const uint8_t mac[6], const struct ma
 		return err;
 	p->fdb_meta[op.pos].moves++;
 	p->stats.moves++;
+	/* The lcore that saw the move posted it, but every lcore may be
+	 * forwarding to the old place from its destination cache. */
+	fdb_forget(m);
 	return MAP_LEARN_MOVED;
 }
 

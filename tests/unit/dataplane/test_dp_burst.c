@@ -191,9 +191,9 @@ encap_to(const uint8_t dst[6], rte_be32_t *outer_dst)
 }
 
 /* The lcore's destination cache answers for a destination it has seen,
- * and follows the control thread: a move goes to the new VTEP and a
- * delete floods from the next frame on (the forget generation empties
- * the cache), a MAC added again is found again. */
+ * and follows the control thread: a move (set by a manager or learned)
+ * goes to the new VTEP and a delete floods from the next frame on (the
+ * forget generation empties the cache), a MAC added again is found again. */
 static void
 test_dest_cache_follows_fdb(void **state)
 {
@@ -203,14 +203,14 @@ test_dest_cache_follows_fdb(void **state)
 	struct map_dest to_r1 = {.type = MAP_FDB_REMOTE, .vtep_ip = r1};
 	struct map_dest to_r2 = {.type = MAP_FDB_REMOTE, .vtep_ip = r2};
 	uint16_t seg = map_vni_seg(fx.map, 5001);
-	uint64_t key = map_fdb_key(seg, x);
+	uint64_t key = map_fdb_key(seg, x), v;
 	rte_be32_t ip;
 
 	(void)state;
 	assert_int_equal(map_fdb_set(fx.map, seg, x, &to_r1, MAP_SRC_STATIC, 0), 0);
 	assert_int_equal(encap_to(x, &ip), 1);
 	assert_int_equal(ip, r1);
-	assert_true(dp_dc_slot_of(fx.lc, key)->key == key); /* cached */
+	assert_true(dp_dc_lookup(fx.lc, key, &v)); /* cached */
 	assert_int_equal(encap_to(x, &ip), 1);
 	assert_int_equal(ip, r1);
 	/* Moved (a manager's event, a learned move): the next frame follows. */
@@ -220,11 +220,22 @@ test_dest_cache_follows_fdb(void **state)
 	/* Deleted: flooded to both flood VTEPs of VNI 5001. */
 	assert_int_equal(map_fdb_del(fx.map, seg, x, -1, -1), 0);
 	assert_int_equal(encap_to(x, &ip), 2);
-	assert_true(dp_dc_slot_of(fx.lc, key)->key != key);
+	assert_false(dp_dc_lookup(fx.lc, key, &v));
 	/* Back: unicast again. */
 	assert_int_equal(map_fdb_set(fx.map, seg, x, &to_r1, MAP_SRC_STATIC, 0), 0);
 	assert_int_equal(encap_to(x, &ip), 1);
 	assert_int_equal(ip, r1);
+	assert_int_equal(map_fdb_del(fx.map, seg, x, -1, -1), 0);
+	/* Learned from r1's traffic, then from r2's (a VM moved and its
+	 * first frames came from the new host): the next frame follows. */
+	assert_int_equal(map_fdb_learn(fx.map, seg, x, &to_r1, map_now_s(fx.map, rte_rdtsc())),
+	                 MAP_LEARN_ADDED);
+	assert_int_equal(encap_to(x, &ip), 1);
+	assert_int_equal(ip, r1);
+	assert_int_equal(map_fdb_learn(fx.map, seg, x, &to_r2, map_now_s(fx.map, rte_rdtsc())),
+	                 MAP_LEARN_MOVED);
+	assert_int_equal(encap_to(x, &ip), 1);
+	assert_int_equal(ip, r2);
 	assert_int_equal(map_fdb_del(fx.map, seg, x, -1, -1), 0);
 }
 

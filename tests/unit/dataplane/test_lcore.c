@@ -4,7 +4,7 @@
  * EAL: FDB keys built in registers against map_fdb_key(), and the learn
  * filter (dataplane/dp_private.h): a source is vouched for with the
  * destination it was recorded with, for one hold time, and a full set
- * gives up its oldest source.
+ * gives up its oldest source; the destination cache's epochs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -186,6 +186,40 @@ test_lf_eviction(void **state)
 		assert_true(lf_get(lc, keys[i], i) != 0);
 }
 
+/* The destination cache answers only what was filled in the current
+ * epoch: a forget (dp_fdb_sync() with a new generation) empties it at
+ * once, and the epoch's wrap clears the slots for real, so a slot filled
+ * 2^32 forgets ago never answers again. */
+static void
+test_dc_epochs(void **state)
+{
+	struct dp_lcore *lc = *state;
+	uint8_t mac[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x77};
+	uint64_t key = map_fdb_key(5, mac), val = 0x10000007ull | 1ull << 40, v;
+
+	lc->dc_epoch = 1;
+	assert_false(dp_dc_lookup(lc, key, &v)); /* zeroed slots: epoch 0 */
+	dp_dc_fill(lc, key, val);
+	assert_true(dp_dc_lookup(lc, key, &v));
+	assert_true(v == (val & UINT32_MAX)); /* the forwarding half only */
+	assert_false(dp_dc_lookup(lc, key ^ 1, &v));
+	dp_fdb_sync(lc, lc->fdb_gen); /* nothing forgotten */
+	assert_true(dp_dc_lookup(lc, key, &v));
+	dp_fdb_sync(lc, lc->fdb_gen + 1);
+	assert_false(dp_dc_lookup(lc, key, &v));
+	dp_dc_fill(lc, key, val);
+	assert_true(dp_dc_lookup(lc, key, &v));
+	/* Wrap: filled in the last epoch, then a forget. */
+	lc->dc_epoch = UINT32_MAX;
+	dp_dc_fill(lc, key, val);
+	assert_true(dp_dc_lookup(lc, key, &v));
+	dp_dc_flush(lc);
+	assert_int_equal(lc->dc_epoch, 1);
+	assert_false(dp_dc_lookup(lc, key, &v));
+	lc->dc_epoch = UINT32_MAX; /* the slot really is empty */
+	assert_false(dp_dc_lookup(lc, key, &v));
+}
+
 int
 main(void)
 {
@@ -194,6 +228,7 @@ main(void)
 	        cmocka_unit_test_setup_teardown(test_lf_hold, lc_setup, lc_teardown),
 	        cmocka_unit_test_setup_teardown(test_lf_forget, lc_setup, lc_teardown),
 	        cmocka_unit_test_setup_teardown(test_lf_eviction, lc_setup, lc_teardown),
+	        cmocka_unit_test_setup_teardown(test_dc_epochs, lc_setup, lc_teardown),
 	};
 
 	return cmocka_run_group_tests_name("dataplane lcore helpers", tests, NULL, NULL);

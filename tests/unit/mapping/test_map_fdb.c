@@ -429,9 +429,11 @@ test_age(void **state)
 	assert_int_equal(st.nb_fdb, 2);
 }
 
-/* The forget generation moves for every change a reader's cache of
- * verified entries cannot see (delete, flush, ageing, a segment removed,
- * a manager or static entry pointed elsewhere), and not for learning. */
+/* The forget generation moves for every change that takes an entry away
+ * or points it elsewhere (delete, flush, ageing, a segment removed, a
+ * move by learning, a manager or static entry pointed elsewhere): what a
+ * reader cached of the FDB may be wrong from then on. Adding an entry or
+ * refreshing one does not move it. */
 static void
 test_forget_gen(void **state)
 {
@@ -447,11 +449,13 @@ test_forget_gen(void **state)
 	map_test_mac(b, 2);
 	map_test_mac(c, 3);
 	map_test_mac(d, 4);
-	/* Learning: added, refreshed, moved - the dataplane's own doing. */
+	/* Learning: added, refreshed - nothing cached is wrong; moved - a
+	 * destination cache would send to the old place: forget. */
 	assert_int_equal(map_fdb_learn(m, 0, a, &l1, 10), MAP_LEARN_ADDED);
 	assert_int_equal(map_fdb_learn(m, 0, a, &l1, 11), MAP_LEARN_REFRESHED);
-	assert_int_equal(map_fdb_learn(m, 0, a, &l2, 12), MAP_LEARN_MOVED);
 	assert_int_equal(map_fdb_forget_gen(m), g);
+	assert_int_equal(map_fdb_learn(m, 0, a, &l2, 12), MAP_LEARN_MOVED);
+	assert_int_equal(map_fdb_forget_gen(m), ++g);
 	/* A manager entry added, set again unchanged: nothing to forget. */
 	assert_int_equal(map_fdb_set(m, 0, b, &l1, MAP_SRC_MANAGER, 1), 0);
 	assert_int_equal(map_fdb_set(m, 0, b, &l1, MAP_SRC_MANAGER, 1), 0);
