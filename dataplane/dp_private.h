@@ -91,12 +91,13 @@ struct dp_flood_tb {
  * recently, with the destination it found. A frame whose source is in it,
  * with the same destination, checked less than the hold time ago
  * (lf_hold_tsc, 250 ms), needs no lookup and no event: the FDB was
- * right, or the control thread was told. A change that someone else makes
- * to a source's entry (a delete, a flush, ageing, a manager moving it)
- * moves the map's forget generation (map_fdb_forget_gen()); each lcore
- * checks it once per loop pass and from then on trusts only what it
- * records afterwards (dp_fdb_sync()), so a deleted MAC is learned again by
- * its next frame. Forwarding lookups (destinations) never go through it.
+ * right, or the control thread was told. A change to a source's entry (a
+ * delete, a flush, ageing, a move by a manager or by learning) moves the
+ * map's forget generation (map_fdb_forget_gen()); each lcore checks it
+ * once per loop pass and from then on trusts only what it records
+ * afterwards (dp_fdb_sync()), so a deleted MAC is learned again by its
+ * next frame. Forwarding lookups (destinations) go through the
+ * destination cache below instead.
  *
  * A slot is two words: the FDB key, and
  *   bits  0..32  destination as learning encodes it (remote: 1 << 32 | IPv4,

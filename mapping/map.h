@@ -293,11 +293,13 @@ struct map {
 	uint64_t tsc_hz;
 	struct map_private *priv;
 	/* Moved on by the writer after it deletes FDB entries (delete,
-	 * flush, ageing, a segment removed) or points one elsewhere on a
-	 * manager's or the configuration's behalf (map_fdb_set), never for
-	 * learning: readers that cache what they verified of the table (the
-	 * dataplane's learn filter) drop what they cached before it moved.
-	 * On its own line: the rest of the struct is read-only for readers. */
+	 * flush, ageing, a segment removed) or points one elsewhere (a
+	 * learned move, or map_fdb_set() on a manager's or the
+	 * configuration's behalf); never for an added or refreshed entry.
+	 * Readers that cache what they read of the table (the dataplane's
+	 * learn filter and destination cache) drop what they cached before
+	 * it moved. On its own line: the rest of the struct is read-only for
+	 * readers. */
 	uint32_t fdb_forget_gen __rte_cache_aligned;
 };
 
