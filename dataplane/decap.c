@@ -38,7 +38,8 @@ struct decap_ctx {
 	uint64_t hits;
 };
 
-/* Counters of a run of frames delivered into one segment. */
+/* Counters of a run of frames delivered into one segment. Runs are
+ * flushed by value, so they live in registers (see encap.c). */
 struct decap_run {
 	uint16_t seg;
 	uint32_t pkts;
@@ -46,12 +47,12 @@ struct decap_run {
 };
 
 static void
-decap_run_flush(struct dp_lcore *lc, const struct decap_run *r)
+decap_run_flush(struct dp_lcore *lc, struct decap_run r)
 {
-	if (r->pkts == 0)
+	if (r.pkts == 0)
 		return;
-	DP_STAT_ADD(lc->seg_stats[r->seg].decap_pkts, r->pkts);
-	DP_STAT_ADD(lc->seg_stats[r->seg].decap_bytes, r->bytes);
+	DP_STAT_ADD(lc->seg_stats[r.seg].decap_pkts, r.pkts);
+	DP_STAT_ADD(lc->seg_stats[r.seg].decap_bytes, r.bytes);
 }
 
 /* Counters of a run of frames received from one VTEP. */
@@ -62,19 +63,19 @@ struct decap_vrun {
 };
 
 static void
-decap_vrun_flush(struct dp_lcore *lc, const struct decap_vrun *r)
+decap_vrun_flush(struct dp_lcore *lc, struct decap_vrun r)
 {
-	if (r->pkts == 0 || r->vtep == MAP_VTEP_NONE)
+	if (r.pkts == 0 || r.vtep == MAP_VTEP_NONE)
 		return;
-	DP_STAT_ADD(lc->vtep_stats[r->vtep].rx_pkts, r->pkts);
-	DP_STAT_ADD(lc->vtep_stats[r->vtep].rx_bytes, r->bytes);
+	DP_STAT_ADD(lc->vtep_stats[r.vtep].rx_pkts, r.pkts);
+	DP_STAT_ADD(lc->vtep_stats[r.vtep].rx_bytes, r.bytes);
 }
 
 static inline void
 decap_vrun_add(struct dp_lcore *lc, struct decap_vrun *r, uint16_t vtep, uint32_t len)
 {
 	if (unlikely(r->vtep != vtep)) {
-		decap_vrun_flush(lc, r);
+		decap_vrun_flush(lc, *r);
 		*r = (struct decap_vrun){.vtep = vtep};
 	}
 	r->pkts++;
@@ -241,7 +242,7 @@ decap_learn_burst(struct dp_lcore *lc, struct decap_ctx *d)
 			decap_vrun_add(lc, &run, vtep, d->len[i]);
 		}
 	}
-	decap_vrun_flush(lc, &run);
+	decap_vrun_flush(lc, run);
 }
 
 /* Pass 2, delivery: push the segment's tag and queue on its access port
@@ -270,7 +271,7 @@ decap_deliver(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m
 	}
 	m->ol_flags = 0;
 	if (unlikely(run->seg != seg->idx)) {
-		decap_run_flush(lc, run);
+		decap_run_flush(lc, *run);
 		*run = (struct decap_run){.seg = seg->idx};
 	}
 	run->pkts++;
@@ -308,7 +309,7 @@ dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, ui
 		nb_out += decap_deliver(lc, d.seg[i], d.m[i], &run, &txc, d.nb - i);
 	if (txc.b != NULL)
 		dp_txc_close(&txc);
-	decap_run_flush(lc, &run);
+	decap_run_flush(lc, run);
 	DP_STAT_ADD(lc->stats.decap_pkts, nb_out);
 	decap_learn_burst(lc, &d);
 }

