@@ -134,8 +134,8 @@ struct dp_lf_set {
  * 0..31 of the FDB value, map.h), with the epoch it was filled in where
  * the value keeps its last-seen time, and answers only in that epoch. The
  * epoch is 32 bits; when it wraps, the slots are cleared once for real.
- * 4,096 slots: with 4,096 destinations in turn a frame costs 40 cycles
- * instead of 60; 256 slots saved nothing there.
+ * 4,096 slots: with 1,024 destinations in turn a frame costs 38 cycles
+ * of work instead of 57 without the cache, 62 with 256 slots.
  */
 #define DP_DC_BITS  12
 #define DP_DC_SLOTS (1u << DP_DC_BITS) /* 4,096: 64 KiB per lcore */
