@@ -4,7 +4,9 @@
  *
  * A burst goes through four passes (VPP / l3fwd style), each a tight loop:
  *  1. parse every frame (prefetching DP_PREFETCH frames ahead): segment,
- *     destination and source keys; prefetch the source's learn-filter set;
+ *     destination and source keys, the inner flow hash (the UDP source
+ *     port; here, while the headers are at hand, for untagged frames);
+ *     prefetch the source's learn-filter set;
  *  2. the destinations: a destination equal to the previous frame's is
  *     looked up once (trains of one flow, many flows to one server), in
  *     the lcore's destination cache (dp_private.h), the misses in one
@@ -36,6 +38,7 @@ struct encap_ctx {
 	uint8_t dst_ref[DP_BURST_MAX]; /* index of the destination's key in keys[] */
 	uint64_t dst[DP_BURST_MAX];
 	uint64_t src[DP_BURST_MAX];
+	uint32_t hash[DP_BURST_MAX]; /* inner flow hash (untagged frames: pass 1) */
 	struct dp_lf_set *lf[DP_BURST_MAX];
 	uint64_t keys[DP_BURST_MAX]; /* pass 2: destinations; pass 4: unverified sources */
 	uint64_t vals[DP_BURST_MAX];
@@ -130,6 +133,9 @@ encap_classify(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, struct en
 	e->tagged[n] = tagged;
 	e->dst[n] = dp_fdb_key(idx, p);
 	e->src[n] = dp_fdb_key(idx, p + 6);
+	if (likely(!tagged))
+		e->hash[n] =
+		        (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH) ? m->hash.rss : dp_flow_hash(p, len);
 	e->lf[n] = dp_lf_set_of(lc, e->src[n]);
 	rte_prefetch0(e->lf[n]);
 	/* The outer header goes in the headroom, a line nothing has touched
@@ -310,23 +316,24 @@ dp_encap_one(struct dp_lcore *lc, const struct map_seg *seg, const struct map_vt
  * inner frame the underlay's MTU carries. @return 1 if sent. */
 static inline unsigned
 encap_unicast(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m, bool tagged,
-              const struct map_vtep_tmpl *t, bool offload, uint32_t inner_max,
+              uint32_t h, const struct map_vtep_tmpl *t, bool offload, uint32_t inner_max,
               struct encap_run *run, struct dp_txc *txc)
 {
 	uint32_t len;
-	uint32_t h;
 
-	if (unlikely(tagged))
+	if (unlikely(tagged)) {
 		encap_untag(m);
+		h = (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH)
+		            ? m->hash.rss
+		            : dp_flow_hash(rte_pktmbuf_mtod(m, const uint8_t *),
+		                           rte_pktmbuf_data_len(m));
+	}
 	len = rte_pktmbuf_pkt_len(m);
 	if (unlikely(len > inner_max)) {
 		dp_drop(lc, m, DP_DROP_ENCAP_MTU);
 		DP_STAT_ADD(lc->seg_stats[seg->idx].drops, 1);
 		return 0;
 	}
-	h = (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH)
-	            ? m->hash.rss
-	            : dp_flow_hash(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m));
 	if (unlikely(encap_hdr(seg, t, offload, m, dp_udp_sport(h)) < 0)) {
 		dp_drop(lc, m, DP_DROP_NO_MBUF);
 		return 0;
@@ -394,8 +401,9 @@ dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint
 				t_offload = t_ok && lc->port[t->port].tx_ip_cksum;
 			}
 			if (likely(t_ok)) {
-				nb_out += encap_unicast(lc, e.seg[i], e.m[i], e.tagged[i], t,
-				                        t_offload, inner_max, &run, &txc);
+				nb_out +=
+				        encap_unicast(lc, e.seg[i], e.m[i], e.tagged[i], e.hash[i],
+				                      t, t_offload, inner_max, &run, &txc);
 			} else {
 				dp_drop(lc, e.m[i], DP_DROP_NEIGH_UNRESOLVED);
 				DP_STAT_ADD(lc->seg_stats[e.seg[i]->idx].drops, 1);
