@@ -133,9 +133,12 @@ encap_classify(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, struct en
 	e->tagged[n] = tagged;
 	e->dst[n] = dp_fdb_key(idx, p);
 	e->src[n] = dp_fdb_key(idx, p + 6);
+	/* A tagged frame hashes once the tag is out (encap_unicast()). */
 	if (likely(!tagged))
 		e->hash[n] =
 		        (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH) ? m->hash.rss : dp_flow_hash(p, len);
+	else
+		e->hash[n] = 0;
 	e->lf[n] = dp_lf_set_of(lc, e->src[n]);
 	rte_prefetch0(e->lf[n]);
 	/* The outer header goes in the headroom, a line nothing has touched
