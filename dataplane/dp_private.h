@@ -35,8 +35,10 @@
 #define DP_TXB_MAX       128 /* per (lcore, port) tx buffer: a burst plus flood copies */
 #define DP_EV_RING_SIZE  4096
 #define DP_CMD_RING_SIZE 256
-#define DP_LF_SETS       (1u << 15) /* learn filter: 32,768 sets of 4 sources, 2 MiB per lcore */
-#define DP_LF_WAYS       4
+/* learn filter: 32,768 sets of 4 sources, 2 MiB per lcore */
+#define DP_LF_BITS 15
+#define DP_LF_SETS (1u << DP_LF_BITS)
+#define DP_LF_WAYS 4
 
 /* Relaxed load + store by the owning lcore: no locked instruction on the
  * fast path, and readers on other threads see whole values (kernel per-cpu
@@ -294,11 +296,20 @@ dp_fdb_key(uint16_t seg, const uint8_t *p)
 #endif
 }
 
+/* The index of FDB key @p key in a per-lcore table of 2^@p bits entries
+ * (learn filter, destination cache): Fibonacci hashing, the top bits of
+ * one multiplication. */
+static inline uint32_t
+dp_key_index(uint64_t key, unsigned bits)
+{
+	return (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> (64 - bits));
+}
+
 /* Learn filter (see struct dp_lf_set). */
 static inline struct dp_lf_set *
 dp_lf_set_of(const struct dp_lcore *lc, uint64_t key)
 {
-	return &lc->lf[(key * 0x9e3779b97f4a7c15ull) >> (64 - 15)];
+	return &lc->lf[dp_key_index(key, DP_LF_BITS)];
 }
 
 static inline uint64_t
@@ -344,7 +355,7 @@ dp_lf_lookup(const struct dp_lcore *lc, const struct dp_lf_set *set, uint64_t ke
 static inline struct dp_dc_slot *
 dp_dc_slot_of(struct dp_lcore *lc, uint64_t key)
 {
-	return &lc->dc[(key * 0x9e3779b97f4a7c15ull) >> (64 - DP_DC_BITS)];
+	return &lc->dc[dp_key_index(key, DP_DC_BITS)];
 }
 
 /* @return true and the forwarding half of @p key's FDB value in @p val
