@@ -506,7 +506,8 @@ dp_drop(struct dp_lcore *lc, struct rte_mbuf *m, enum dp_drop reason)
 /* decap.c / encap.c / flood.c / arp.c */
 void dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb);
 void dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb);
-void dp_flood(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m);
+/* @p hash: the frame's inner flow hash (its UDP source port, as unicast). */
+void dp_flood(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m, uint32_t hash);
 /* Encapsulate towards @p t, count, and queue for transmission (or drop). */
 void dp_encap_one(struct dp_lcore *lc, const struct map_seg *seg, const struct map_vtep_tmpl *t,
                   struct rte_mbuf *m, uint16_t sport);

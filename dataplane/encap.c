@@ -81,6 +81,18 @@ encap_run_add(struct dp_lcore *lc, struct encap_run *r, uint16_t seg, uint16_t v
 	r->bytes += len;
 }
 
+/* The inner flow hash of an untagged frame, for the UDP source port: the
+ * port's RSS hash when it gave one. One per frame, for unicast and flood
+ * alike, so a flow keeps its source port (and its underlay path) when its
+ * destination becomes known. */
+static inline uint32_t
+encap_flow_hash(const struct rte_mbuf *m)
+{
+	if (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH)
+		return m->hash.rss;
+	return dp_flow_hash(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m));
+}
+
 /* Pass 1 for one frame: @return true when it goes on. */
 static inline bool
 encap_classify(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, struct encap_ctx *e)
@@ -133,12 +145,8 @@ encap_classify(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, struct en
 	e->tagged[n] = tagged;
 	e->dst[n] = dp_fdb_key(idx, p);
 	e->src[n] = dp_fdb_key(idx, p + 6);
-	/* A tagged frame hashes once the tag is out (encap_unicast()). */
-	if (likely(!tagged))
-		e->hash[n] =
-		        (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH) ? m->hash.rss : dp_flow_hash(p, len);
-	else
-		e->hash[n] = 0;
+	/* A tagged frame hashes once the tag is out (pass 3). */
+	e->hash[n] = likely(!tagged) ? encap_flow_hash(m) : 0;
 	e->lf[n] = dp_lf_set_of(lc, e->src[n]);
 	rte_prefetch0(e->lf[n]);
 	/* The outer header goes in the headroom, a line nothing has touched
@@ -326,10 +334,7 @@ encap_unicast(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m
 
 	if (unlikely(tagged)) {
 		encap_untag(m);
-		h = (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH)
-		            ? m->hash.rss
-		            : dp_flow_hash(rte_pktmbuf_mtod(m, const uint8_t *),
-		                           rte_pktmbuf_data_len(m));
+		h = encap_flow_hash(m);
 	}
 	len = rte_pktmbuf_pkt_len(m);
 	if (unlikely(len > inner_max)) {
@@ -349,7 +354,7 @@ encap_unicast(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m
 /* Pass 3 for a frame whose destination is not a remote VTEP. */
 static VTEP_NOINLINE void
 encap_other(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m, bool tagged,
-            bool hit, uint64_t v)
+            uint32_t h, bool hit, uint64_t v)
 {
 	/* Group MACs are never in the FDB (neither learned nor accepted
 	 * from config or managers), so they miss and flood. */
@@ -357,9 +362,11 @@ encap_other(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m, 
 		dp_drop(lc, m, DP_DROP_ACC_LOCAL_DST);
 		return;
 	}
-	if (tagged)
+	if (tagged) {
 		encap_untag(m);
-	dp_flood(lc, seg, m);
+		h = encap_flow_hash(m);
+	}
+	dp_flood(lc, seg, m, h);
 }
 
 void
@@ -414,7 +421,7 @@ dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint
 		} else {
 			/* The flood path queues on the underlay itself. */
 			dp_txc_close(&txc);
-			encap_other(lc, e.seg[i], e.m[i], e.tagged[i], hit, v);
+			encap_other(lc, e.seg[i], e.m[i], e.tagged[i], e.hash[i], hit, v);
 			dp_txc_open(lc, &txc, lc->ul_port, e.nb - i);
 		}
 	}

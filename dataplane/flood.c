@@ -42,7 +42,7 @@ flood_police(struct dp_lcore *lc, const struct map_seg *seg)
 }
 
 void
-dp_flood(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m)
+dp_flood(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m, uint32_t hash)
 {
 	const struct map_vtep_tmpl *tmpl[DP_FLOOD_MAX];
 	struct dp_seg_stats *ss = &lc->seg_stats[seg->idx];
@@ -77,8 +77,7 @@ dp_flood(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m)
 		DP_STAT_ADD(ss->drops, 1);
 		return;
 	}
-	sport = dp_udp_sport(
-	        dp_flow_hash(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m)));
+	sport = dp_udp_sport(hash);
 	for (unsigned i = 0; i + 1 < nb; i++) {
 		struct rte_mbuf *c = rte_pktmbuf_copy(m, lc->pool, 0, UINT32_MAX);
 

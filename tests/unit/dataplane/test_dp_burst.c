@@ -239,6 +239,46 @@ test_dest_cache_follows_fdb(void **state)
 	assert_int_equal(map_fdb_del(fx.map, seg, x, -1, -1), 0);
 }
 
+/* The UDP source port of the first packet one frame to @p dst (with the
+ * port's RSS hash @p rss) left on the underlay. */
+static rte_be16_t
+encap_sport(const uint8_t dst[6], uint32_t rss)
+{
+	uint8_t f[64] = {[6] = 0x02, 0xaa, 0, 0, 0, 0x05, 0x81, 0x00, 0x00, 100, 0x08, 0x00};
+	const struct dp_txb *b = &fx.lc->tx[DPF_PORT_UNDERLAY];
+	struct rte_mbuf *m;
+	rte_be16_t sport = 0;
+
+	memcpy(f, dst, 6);
+	m = mbuf_of(f, sizeof(f));
+	m->ol_flags |= RTE_MBUF_F_RX_RSS_HASH;
+	m->hash.rss = rss;
+	dp_fixture_input(&fx, DPF_PORT_ACCESS, &m, 1);
+	assert_true(b->nb > 0);
+	memcpy(&sport, rte_pktmbuf_mtod_offset(b->pkts[0], const uint8_t *, 34), 2);
+	dp_fixture_flush(&fx);
+	return sport;
+}
+
+/* One flow, one source port: a frame flooded while its destination is
+ * unknown leaves with the port the same flow's frames take once it is
+ * known - the port's RSS hash in both cases. */
+static void
+test_flood_sport_is_unicast_sport(void **state)
+{
+	static const uint8_t x[6] = {0x02, 0xbb, 0, 0, 0, 0x43};
+	struct map_dest to_r1 = {.type = MAP_FDB_REMOTE,
+	                         .vtep_ip = rte_cpu_to_be_32(T_IPV4(192, 0, 2, 2))};
+	uint16_t seg = map_vni_seg(fx.map, 5001);
+	const uint32_t rss = 0x12345678;
+
+	(void)state;
+	assert_int_equal(encap_sport(x, rss), dp_udp_sport(rss)); /* flooded */
+	assert_int_equal(map_fdb_set(fx.map, seg, x, &to_r1, MAP_SRC_STATIC, 0), 0);
+	assert_int_equal(encap_sport(x, rss), dp_udp_sport(rss)); /* unicast */
+	assert_int_equal(map_fdb_del(fx.map, seg, x, -1, -1), 0);
+}
+
 static void
 test_access_unresolved(void **state)
 {
@@ -263,6 +303,7 @@ main(void)
 	        cmocka_unit_test(test_access_unresolved),
 	        cmocka_unit_test(test_learn_after_delete),
 	        cmocka_unit_test(test_dest_cache_follows_fdb),
+	        cmocka_unit_test(test_flood_sport_is_unicast_sport),
 	};
 	int r;
 
