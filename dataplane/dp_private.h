@@ -477,6 +477,14 @@ dp_txc_put(struct dp_txc *c, struct rte_mbuf *m, uint32_t len)
 	c->bytes += len;
 }
 
+/* Queue @p m, whose bytes the caller adds to c->bytes itself (once for
+ * a run of packets it counts anyway). */
+static inline void
+dp_txc_put_uncounted(struct dp_txc *c, struct rte_mbuf *m)
+{
+	c->b->pkts[c->nb++] = m;
+}
+
 static inline void
 dp_txc_close(struct dp_txc *c)
 {

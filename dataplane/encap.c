@@ -11,7 +11,9 @@
  *     looked up once (trains of one flow, many flows to one server), in
  *     the lcore's destination cache (dp_private.h), the misses in one
  *     bulk FDB lookup;
- *  3. forward: a known remote destination is encapsulated by copying its
+ *  3. forward, one run of frames with the same destination key at a time
+ *     (they share the segment, the answer and the VTEP, decided once per
+ *     run): a known remote destination is encapsulated by copying its
  *     VTEP's precomputed 50-byte header and patching five fields (pkt.h);
  *     unknown and group destinations are flooded (flood.c);
  *  4. learn: a source the learn filter vouches for needs nothing, the
@@ -34,8 +36,8 @@ struct encap_ctx {
 	struct rte_mbuf *m[DP_BURST_MAX];
 	const struct map_seg *seg[DP_BURST_MAX];
 	uint16_t vid[DP_BURST_MAX];
-	uint8_t tagged[DP_BURST_MAX];  /* the frame carries an 802.1Q tag */
-	uint8_t dst_ref[DP_BURST_MAX]; /* index of the destination's key in keys[] */
+	uint8_t tagged[DP_BURST_MAX];    /* the frame carries an 802.1Q tag */
+	uint8_t first[DP_BURST_MAX + 1]; /* keys[k]'s frames: first[k] .. first[k + 1] - 1 */
 	uint64_t dst[DP_BURST_MAX];
 	uint64_t src[DP_BURST_MAX];
 	uint32_t hash[DP_BURST_MAX]; /* inner flow hash (untagged frames: pass 1) */
@@ -70,15 +72,17 @@ encap_run_flush(struct dp_lcore *lc, struct encap_run r)
 	DP_STAT_ADD(ss->encap_bytes, r.bytes);
 }
 
+/* Count @p pkts frames of @p bytes sent to @p vtep in @p seg. */
 static inline void
-encap_run_add(struct dp_lcore *lc, struct encap_run *r, uint16_t seg, uint16_t vtep, uint32_t len)
+encap_run_add(struct dp_lcore *lc, struct encap_run *r, uint16_t seg, uint16_t vtep, uint32_t pkts,
+              uint64_t bytes)
 {
 	if (unlikely(r->seg != seg || r->vtep != vtep)) {
 		encap_run_flush(lc, *r);
 		*r = (struct encap_run){.seg = seg, .vtep = vtep};
 	}
-	r->pkts++;
-	r->bytes += len;
+	r->pkts += pkts;
+	r->bytes += bytes;
 }
 
 /* The inner flow hash of an untagged frame, for the UDP source port: the
@@ -163,22 +167,22 @@ encap_learn_dest(uint16_t port, uint16_t vid)
 	return (uint64_t)port << 16 | vid;
 }
 
-/* Pass 2: the destinations the FDB must answer. */
+/* Pass 2: the destinations the FDB must answer. A destination equal to
+ * the previous frame's shares its key, so the frames of one key are
+ * consecutive: a run for pass 3. */
 static inline void
 encap_dst_keys(struct encap_ctx *e)
 {
 	unsigned nk = 0;
-	uint8_t ref = 0;
 
-	/* The reference is carried in a register: reading back the previous
-	 * frame's would chain every iteration through a store. */
-	for (unsigned i = 0; i < e->nb; i++) {
-		if (i == 0 || e->dst[i] != e->dst[i - 1]) {
-			ref = (uint8_t)nk;
+	for (unsigned i = 0, last = 0; i < e->nb; i++) {
+		if (i == 0 || e->dst[i] != e->dst[last]) {
+			e->first[nk] = (uint8_t)i;
 			e->keys[nk++] = e->dst[i];
+			last = i;
 		}
-		e->dst_ref[i] = ref;
 	}
+	e->first[nk] = (uint8_t)e->nb;
 	e->nb_keys = (uint16_t)nk;
 }
 
@@ -324,11 +328,12 @@ dp_encap_one(struct dp_lcore *lc, const struct map_seg *seg, const struct map_vt
 /* Pass 3 for a frame with a remote destination (VTEP @p t, resolved,
  * @p offload its port's checksum offload), queued through @p txc (the
  * underlay: every template sends there). @p inner_max is the longest
- * inner frame the underlay's MTU carries. @return 1 if sent. */
+ * inner frame the underlay's MTU carries. @return 1 if sent, its inner
+ * length added to @p bytes. */
 static inline unsigned
 encap_unicast(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m, bool tagged,
               uint32_t h, const struct map_vtep_tmpl *t, bool offload, uint32_t inner_max,
-              struct encap_run *run, struct dp_txc *txc)
+              uint64_t *bytes, struct dp_txc *txc)
 {
 	uint32_t len;
 
@@ -346,8 +351,8 @@ encap_unicast(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m
 		dp_drop(lc, m, DP_DROP_NO_MBUF);
 		return 0;
 	}
-	encap_run_add(lc, run, seg->idx, t->vtep, len);
-	dp_txc_put(txc, m, len + DP_VXLAN_HLEN_IPV4);
+	*bytes += len;
+	dp_txc_put_uncounted(txc, m);
 	return 1;
 }
 
@@ -369,8 +374,15 @@ encap_other(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m, 
 	dp_flood(lc, seg, m, h);
 }
 
-void
-dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb)
+/* Pass 3: forward the frames of @p e, one run of frames with the same
+ * destination key at a time: the answer, the VTEP and the counters are
+ * dealt with once per run, the frames of a run only get their header.
+ * (bench/micro, 1,024 flows to one destination: 3 cycles a frame less
+ * than deciding per frame; when every frame has another destination
+ * than the one before, runs of one, about 2 more.) @return the frames
+ * encapsulated. */
+static VTEP_NOINLINE unsigned
+encap_forward(struct dp_lcore *lc, const struct encap_ctx *e)
 {
 	struct encap_run run = {.seg = MAP_SEG_NONE, .vtep = MAP_VTEP_NONE};
 	const struct map_vtep_tmpl *t = NULL;
@@ -378,9 +390,59 @@ dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint
 	bool t_ok = false, t_offload = false;
 	/* Loaded once: stores to the mbufs could alias them for the compiler. */
 	const uint32_t inner_max = lc->ul_ip_mtu > 36 ? lc->ul_ip_mtu - 36u : 0;
-	struct encap_ctx e;
 	struct dp_txc txc;
-	unsigned nb_out = 0;
+	unsigned nb_out = 0, i;
+
+	dp_txc_open(lc, &txc, lc->ul_port, e->nb);
+	for (unsigned k = 0; k < e->nb_keys; k++) {
+		const unsigned end = e->first[k + 1];
+		const struct map_seg *seg = e->seg[e->first[k]]; /* in the key */
+		uint64_t v = e->vals[k];
+		bool hit = (e->hits >> k) & 1;
+
+		if (likely(hit) && likely(map_fdb_val_type(v) == MAP_FDB_REMOTE)) {
+			/* Consecutive runs mostly go to one VTEP. */
+			if (unlikely(map_fdb_val_vtep(v) != t_idx)) {
+				t_idx = map_fdb_val_vtep(v);
+				t = map_vtep_tmpl(lc->map, t_idx);
+				t_ok = t != NULL && t->resolved;
+				t_offload = t_ok && lc->port[t->port].tx_ip_cksum;
+			}
+			if (likely(t_ok)) {
+				uint64_t bytes = 0;
+				unsigned sent = 0;
+
+				for (i = e->first[k]; i < end; i++)
+					sent += encap_unicast(lc, seg, e->m[i], e->tagged[i],
+					                      e->hash[i], t, t_offload, inner_max,
+					                      &bytes, &txc);
+				/* The tx cursor's bytes, once for the run. */
+				txc.bytes += bytes + (uint64_t)sent * DP_VXLAN_HLEN_IPV4;
+				encap_run_add(lc, &run, seg->idx, t->vtep, sent, bytes);
+				nb_out += sent;
+			} else {
+				for (i = e->first[k]; i < end; i++)
+					dp_drop(lc, e->m[i], DP_DROP_NEIGH_UNRESOLVED);
+				DP_STAT_ADD(lc->seg_stats[seg->idx].drops, end - e->first[k]);
+			}
+		} else {
+			/* The flood path queues on the underlay itself. */
+			dp_txc_close(&txc);
+			for (i = e->first[k]; i < end; i++)
+				encap_other(lc, seg, e->m[i], e->tagged[i], e->hash[i], hit, v);
+			dp_txc_open(lc, &txc, lc->ul_port, e->nb - e->first[k]);
+		}
+	}
+	dp_txc_close(&txc);
+	encap_run_flush(lc, run);
+	return nb_out;
+}
+
+void
+dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb)
+{
+	struct encap_ctx e;
+	unsigned nb_out;
 	uint16_t i;
 
 	e.nb = 0;
@@ -396,37 +458,7 @@ dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint
 		return;
 	encap_dst_keys(&e);
 	encap_dst_lookup(lc, &e);
-	dp_txc_open(lc, &txc, lc->ul_port, e.nb);
-	for (i = 0; i < e.nb; i++) {
-		unsigned k = e.dst_ref[i];
-		uint64_t v = e.vals[k];
-		bool hit = (e.hits >> k) & 1;
-
-		if (likely(hit) && likely(map_fdb_val_type(v) == MAP_FDB_REMOTE)) {
-			/* Consecutive frames mostly go to one VTEP. */
-			if (unlikely(map_fdb_val_vtep(v) != t_idx)) {
-				t_idx = map_fdb_val_vtep(v);
-				t = map_vtep_tmpl(lc->map, t_idx);
-				t_ok = t != NULL && t->resolved;
-				t_offload = t_ok && lc->port[t->port].tx_ip_cksum;
-			}
-			if (likely(t_ok)) {
-				nb_out +=
-				        encap_unicast(lc, e.seg[i], e.m[i], e.tagged[i], e.hash[i],
-				                      t, t_offload, inner_max, &run, &txc);
-			} else {
-				dp_drop(lc, e.m[i], DP_DROP_NEIGH_UNRESOLVED);
-				DP_STAT_ADD(lc->seg_stats[e.seg[i]->idx].drops, 1);
-			}
-		} else {
-			/* The flood path queues on the underlay itself. */
-			dp_txc_close(&txc);
-			encap_other(lc, e.seg[i], e.m[i], e.tagged[i], e.hash[i], hit, v);
-			dp_txc_open(lc, &txc, lc->ul_port, e.nb - i);
-		}
-	}
-	dp_txc_close(&txc);
-	encap_run_flush(lc, run);
+	nb_out = encap_forward(lc, &e);
 	DP_STAT_ADD(lc->stats.encap_pkts, nb_out);
 	encap_learn_burst(lc, port, &e);
 }

@@ -279,6 +279,85 @@ test_flood_sport_is_unicast_sport(void **state)
 	assert_int_equal(map_fdb_del(fx.map, seg, x, -1, -1), 0);
 }
 
+/* A frame from 02:aa:00:00:00:05 on VLAN 100 to @p dst, into @p f. */
+static struct rte_mbuf *
+access_frame(const uint8_t dst[6])
+{
+	uint8_t f[64] = {[6] = 0x02, 0xaa, 0, 0, 0, 0x05, 0x81, 0x00, 0x00, 100, 0x08, 0x00};
+
+	memcpy(f, dst, 6);
+	return mbuf_of(f, sizeof(f));
+}
+
+/* Pass 3 of encap takes the frames one run of equal destinations at a
+ * time: runs to two VTEPs, a run of broadcasts and of an unknown MAC
+ * (flooded), one to an unresolved VTEP (dropped) and a run back to the
+ * first VTEP leave in the order they came, each packet to its VTEP, and
+ * every counter - unicast and per VTEP, the tx buffer's bytes - adds up. */
+static void
+test_encap_runs(void **state)
+{
+	static const uint8_t x1[6] = {0x02, 0xbb, 0, 0, 0, 0x01}; /* static, behind r1 */
+	static const uint8_t x2[6] = {0x02, 0xbb, 0, 0, 0, 0x44};
+	static const uint8_t dead[6] = {0x02, 0xbb, 0, 0, 0, 0x02}; /* behind 192.0.2.9 */
+	static const uint8_t unknown[6] = {0x02, 0xbb, 0, 0, 0, 0x45};
+	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	const rte_be32_t r1 = rte_cpu_to_be_32(T_IPV4(192, 0, 2, 2));
+	const rte_be32_t r2 = rte_cpu_to_be_32(T_IPV4(192, 0, 2, 3));
+	struct map_dest to_r2 = {.type = MAP_FDB_REMOTE, .vtep_ip = r2};
+	const uint8_t *dsts[] = {x1, x1, x2, x2, x2, bcast, unknown, unknown, dead, x1};
+	/* Outer destinations expected on the underlay, in order: a flooded
+	 * frame leaves once per flood VTEP of VNI 5001 (r1, r2). */
+	const rte_be32_t want[] = {r1, r1, r2, r2, r2, r1, r2, r1, r2, r1, r2, r1};
+	const struct dp_txb *b = &fx.lc->tx[DPF_PORT_UNDERLAY];
+	uint16_t seg = map_vni_seg(fx.map, 5001);
+	int v1 = map_vtep_find(fx.map, r1), v2 = map_vtep_find(fx.map, r2);
+	struct dp_vtep_counters v1b, v1a, v2b, v2a;
+	struct rte_mbuf *m[RTE_DIM(dsts)];
+	struct dp_counters a, c;
+	uint64_t bytes = 0;
+
+	(void)state;
+	assert_true(v1 >= 0 && v2 >= 0);
+	assert_int_equal(map_fdb_set(fx.map, seg, x2, &to_r2, MAP_SRC_STATIC, 0), 0);
+	for (unsigned i = 0; i < RTE_DIM(dsts); i++)
+		m[i] = access_frame(dsts[i]);
+	dp_counters_read(fx.dp, &c);
+	dp_vtep_counters_read(fx.dp, (uint16_t)v1, &v1b);
+	dp_vtep_counters_read(fx.dp, (uint16_t)v2, &v2b);
+	dp_fixture_input(&fx, DPF_PORT_ACCESS, m, RTE_DIM(dsts));
+	assert_int_equal(b->nb, RTE_DIM(want));
+	for (unsigned i = 0; i < b->nb; i++) {
+		rte_be32_t ip;
+
+		memcpy(&ip, rte_pktmbuf_mtod_offset(b->pkts[i], const uint8_t *, 30), 4);
+		assert_int_equal(ip, want[i]);
+		/* 64-byte frames without their tag, in 50 bytes of headers. */
+		assert_int_equal(rte_pktmbuf_pkt_len(b->pkts[i]), 60 + 50);
+		bytes += rte_pktmbuf_pkt_len(b->pkts[i]);
+	}
+	assert_int_equal(b->bytes, bytes);
+	dp_fixture_flush(&fx);
+	dp_counters_read(fx.dp, &a);
+	dp_vtep_counters_read(fx.dp, (uint16_t)v1, &v1a);
+	dp_vtep_counters_read(fx.dp, (uint16_t)v2, &v2a);
+	assert_int_equal(a.encap_pkts - c.encap_pkts, 6);
+	assert_int_equal(a.flood_pkts - c.flood_pkts, 3);
+	assert_int_equal(a.flood_copies - c.flood_copies, 6);
+	assert_int_equal(a.drops[DP_DROP_NEIGH_UNRESOLVED] - c.drops[DP_DROP_NEIGH_UNRESOLVED], 1);
+	assert_int_equal(a.port_tx_pkts[DPF_PORT_UNDERLAY] - c.port_tx_pkts[DPF_PORT_UNDERLAY],
+	                 RTE_DIM(want));
+	assert_int_equal(a.port_tx_bytes[DPF_PORT_UNDERLAY] - c.port_tx_bytes[DPF_PORT_UNDERLAY],
+	                 bytes);
+	/* Unicast and flood copies alike count for the VTEP they went to. */
+	assert_int_equal(v1a.tx_pkts - v1b.tx_pkts, 3 + 3);
+	assert_int_equal(v2a.tx_pkts - v2b.tx_pkts, 3 + 3);
+	assert_int_equal(v1a.tx_bytes - v1b.tx_bytes, 6 * 110);
+	assert_int_equal(v2a.tx_bytes - v2b.tx_bytes, 6 * 110);
+	assert_int_equal(dp_fixture_in_use(&fx), fx.base_in_use);
+	assert_int_equal(map_fdb_del(fx.map, seg, x2, -1, -1), 0);
+}
+
 static void
 test_access_unresolved(void **state)
 {
@@ -301,6 +380,7 @@ main(void)
 	        cmocka_unit_test(test_decap_dropped_once),
 	        cmocka_unit_test(test_access_flooded),
 	        cmocka_unit_test(test_access_unresolved),
+	        cmocka_unit_test(test_encap_runs),
 	        cmocka_unit_test(test_learn_after_delete),
 	        cmocka_unit_test(test_dest_cache_follows_fdb),
 	        cmocka_unit_test(test_flood_sport_is_unicast_sport),
