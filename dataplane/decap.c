@@ -8,7 +8,8 @@
  *     key of the inner source and prefetch its learn-filter set;
  *  2. deliver: push the segment's VLAN tag and queue the frame on the
  *     segment's access port (forwarding needs no table: a segment has one
- *     access attachment);
+ *     access attachment), one run of frames into the same segment at a
+ *     time (its tag, port and frame limit loaded once, counted once);
  *  3. learn: the learn filter vouches for most sources (dp_private.h);
  *     the others take one bulk FDB lookup, and an event goes to control
  *     when a source is new, moved or due a refresh. Last, so the filter
@@ -245,44 +246,63 @@ decap_learn_burst(struct dp_lcore *lc, struct decap_ctx *d)
 	decap_vrun_flush(lc, run);
 }
 
+/* What delivery into one segment needs, loaded once per run of frames
+ * to it: stores to the mbufs could alias the segment and the lcore for
+ * the compiler, which would load them again for every frame. */
+struct decap_to {
+	const struct map_seg *seg;
+	rte_be16_t vlan_tci;
+	bool tagged;
+	uint16_t max_frame;
+	uint16_t port;
+};
+
+static inline void
+decap_to_load(const struct dp_lcore *lc, const struct map_seg *seg, struct decap_to *to)
+{
+	to->seg = seg;
+	to->tagged = seg->vlan != MAP_VLAN_UNTAGGED;
+	to->vlan_tci = seg->vlan_tci;
+	to->port = seg->port;
+	to->max_frame = lc->port[seg->port].max_frame;
+}
+
 /* Pass 2, delivery: push the segment's tag and queue on its access port
- * through @p txc (moved to that port if it was on another, with room for
- * the @p left frames of the burst). @return 1 when queued, 0 when dropped. */
-static inline unsigned
-decap_deliver(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m,
-              struct decap_run *run, struct dp_txc *txc, unsigned left)
+ * through @p txc. @return the frame's length when queued (its bytes are
+ * the caller's to count, once per run), 0 when dropped. */
+static inline uint32_t
+decap_deliver(struct dp_lcore *lc, const struct decap_to *to, struct rte_mbuf *m,
+              struct dp_txc *txc)
 {
 	uint32_t len = rte_pktmbuf_pkt_len(m);
 
-	if (seg->vlan != MAP_VLAN_UNTAGGED) {
+	if (to->tagged) {
 		/* The outer headers just left 50 bytes of headroom. */
 		uint8_t *p = dp_mbuf_push(m, sizeof(struct rte_vlan_hdr));
 		rte_be16_t tpid = RTE_BE16(RTE_ETHER_TYPE_VLAN);
 
 		memmove(p, p + 4, 12);
 		memcpy(p + 12, &tpid, 2);
-		memcpy(p + 14, &seg->vlan_tci, 2);
+		memcpy(p + 14, &to->vlan_tci, 2);
 		len += 4;
 	}
-	if (unlikely(len > lc->port[seg->port].max_frame)) {
+	if (unlikely(len > to->max_frame)) {
 		dp_drop(lc, m, DP_DROP_DECAP_MTU);
-		DP_STAT_ADD(lc->seg_stats[seg->idx].drops, 1);
+		DP_STAT_ADD(lc->seg_stats[to->seg->idx].drops, 1);
 		return 0;
 	}
 	m->ol_flags = 0;
-	if (unlikely(run->seg != seg->idx)) {
-		decap_run_flush(lc, *run);
-		*run = (struct decap_run){.seg = seg->idx};
-	}
-	run->pkts++;
-	run->bytes += len;
-	if (unlikely(txc->port != seg->port)) {
-		if (txc->b != NULL)
-			dp_txc_close(txc);
-		dp_txc_open(lc, txc, seg->port, left);
-	}
-	dp_txc_put(txc, m, len);
-	return 1;
+	dp_txc_put_uncounted(txc, m);
+	return len;
+}
+
+/* The counters of run @p r, delivered through @p txc. @return its frames. */
+static inline unsigned
+decap_run_end(struct dp_lcore *lc, struct decap_run r, struct dp_txc *txc)
+{
+	txc->bytes += r.bytes;
+	decap_run_flush(lc, r);
+	return r.pkts;
 }
 
 void
@@ -290,6 +310,7 @@ dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, ui
 {
 	struct decap_run run = {.seg = MAP_SEG_NONE};
 	struct dp_txc txc = {.b = NULL, .port = UINT16_MAX};
+	struct decap_to to = {.seg = NULL};
 	struct decap_ctx d;
 	unsigned nb_out = 0;
 	uint16_t i;
@@ -305,11 +326,27 @@ dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, ui
 	}
 	if (d.nb == 0)
 		return;
-	for (i = 0; i < d.nb; i++)
-		nb_out += decap_deliver(lc, d.seg[i], d.m[i], &run, &txc, d.nb - i);
-	if (txc.b != NULL)
-		dp_txc_close(&txc);
-	decap_run_flush(lc, run);
+	for (i = 0; i < d.nb; i++) {
+		uint32_t len;
+
+		/* Frames of a burst mostly go to one segment: a run. */
+		if (unlikely(d.seg[i] != to.seg)) {
+			if (txc.b != NULL)
+				nb_out += decap_run_end(lc, run, &txc);
+			run = (struct decap_run){.seg = d.seg[i]->idx};
+			decap_to_load(lc, d.seg[i], &to);
+			if (txc.port != to.port) {
+				if (txc.b != NULL)
+					dp_txc_close(&txc);
+				dp_txc_open(lc, &txc, to.port, d.nb - i);
+			}
+		}
+		len = decap_deliver(lc, &to, d.m[i], &txc);
+		run.pkts += len != 0;
+		run.bytes += len;
+	}
+	nb_out += decap_run_end(lc, run, &txc);
+	dp_txc_close(&txc);
 	DP_STAT_ADD(lc->stats.decap_pkts, nb_out);
 	decap_learn_burst(lc, &d);
 }

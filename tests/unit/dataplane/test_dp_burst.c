@@ -96,6 +96,76 @@ test_decap_dropped_once(void **state)
 	assert_int_equal(a.port_tx_pkts[DPF_PORT_ACCESS], b.port_tx_pkts[DPF_PORT_ACCESS]);
 }
 
+/* Delivery takes the frames one run of equal segments at a time: runs
+ * into a tagged segment, an untagged one, back, one frame too long for
+ * the access port (dropped) and a third segment leave in order, each with
+ * its segment's tag, and the counters per segment and in the tx buffer
+ * add up. */
+static void
+test_decap_runs(void **state)
+{
+	static const uint32_t vni[] = {5001, 5001, 5002, 5002, 5001, 5001, 5004};
+	static const uint16_t inner[] = {64, 64, 64, 64, 64, 1516, 64}; /* 1,520 tagged */
+	/* VLAN of each frame that leaves (0: untagged). */
+	static const uint16_t want_vlan[] = {100, 100, 0, 0, 100, 400};
+	const struct dp_txb *b = &fx.lc->tx[DPF_PORT_ACCESS];
+	uint16_t s1 = map_vni_seg(fx.map, 5001), s2 = map_vni_seg(fx.map, 5002);
+	uint16_t s4 = map_vni_seg(fx.map, 5004);
+	struct dp_seg_counters s1b, s1a, s2b, s2a, s4b, s4a;
+	struct rte_mbuf *m[RTE_DIM(vni)];
+	struct dp_counters a, c;
+	uint64_t bytes = 0;
+	uint8_t buf[2048];
+
+	(void)state;
+	for (unsigned i = 0; i < RTE_DIM(vni); i++) {
+		struct t_vxlan v = t_vxlan_default();
+
+		v.vni = vni[i];
+		v.inner_len = inner[i];
+		m[i] = mbuf_of(buf, t_vxlan_build(&v, buf));
+	}
+	dp_counters_read(fx.dp, &c);
+	dp_seg_counters_read(fx.dp, s1, &s1b);
+	dp_seg_counters_read(fx.dp, s2, &s2b);
+	dp_seg_counters_read(fx.dp, s4, &s4b);
+	dp_fixture_input(&fx, DPF_PORT_UNDERLAY, m, RTE_DIM(vni));
+	assert_int_equal(b->nb, RTE_DIM(want_vlan));
+	for (unsigned i = 0; i < b->nb; i++) {
+		const uint8_t *p = rte_pktmbuf_mtod(b->pkts[i], const uint8_t *);
+		uint32_t len = rte_pktmbuf_pkt_len(b->pkts[i]);
+
+		if (want_vlan[i] == 0) {
+			assert_int_equal(len, 64);
+			assert_int_equal(p[12] << 8 | p[13], 0x0800);
+		} else {
+			assert_int_equal(len, 68);
+			assert_int_equal(p[12] << 8 | p[13], 0x8100);
+			assert_int_equal((p[14] << 8 | p[15]) & 0xfff, want_vlan[i]);
+			assert_int_equal(p[16] << 8 | p[17], 0x0800);
+		}
+		bytes += len;
+	}
+	assert_int_equal(b->bytes, bytes);
+	dp_fixture_flush(&fx);
+	dp_counters_read(fx.dp, &a);
+	dp_seg_counters_read(fx.dp, s1, &s1a);
+	dp_seg_counters_read(fx.dp, s2, &s2a);
+	dp_seg_counters_read(fx.dp, s4, &s4a);
+	assert_int_equal(a.decap_pkts - c.decap_pkts, 6);
+	assert_int_equal(a.drops[DP_DROP_DECAP_MTU] - c.drops[DP_DROP_DECAP_MTU], 1);
+	assert_int_equal(a.port_tx_bytes[DPF_PORT_ACCESS] - c.port_tx_bytes[DPF_PORT_ACCESS],
+	                 bytes);
+	assert_int_equal(s1a.decap_pkts - s1b.decap_pkts, 3);
+	assert_int_equal(s1a.decap_bytes - s1b.decap_bytes, 3 * 68);
+	assert_int_equal(s1a.drops - s1b.drops, 1);
+	assert_int_equal(s2a.decap_pkts - s2b.decap_pkts, 2);
+	assert_int_equal(s2a.decap_bytes - s2b.decap_bytes, 2 * 64);
+	assert_int_equal(s4a.decap_pkts - s4b.decap_pkts, 1);
+	assert_int_equal(s4a.decap_bytes - s4b.decap_bytes, 68);
+	assert_int_equal(dp_fixture_in_use(&fx), fx.base_in_use);
+}
+
 /* A 64-byte frame from 02:aa:00:00:00:05 on VLAN 100 to @p dst. */
 static void
 rx_access(const uint8_t dst[6], struct dp_counters *before, struct dp_counters *after)
@@ -378,6 +448,7 @@ main(void)
 	        cmocka_unit_test(test_mempool_info),
 	        cmocka_unit_test(test_decap_delivered),
 	        cmocka_unit_test(test_decap_dropped_once),
+	        cmocka_unit_test(test_decap_runs),
 	        cmocka_unit_test(test_access_flooded),
 	        cmocka_unit_test(test_access_unresolved),
 	        cmocka_unit_test(test_encap_runs),
