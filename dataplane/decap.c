@@ -305,13 +305,14 @@ decap_run_end(struct dp_lcore *lc, struct decap_run r, struct dp_txc *txc)
 	return r.pkts;
 }
 
-void
+uint64_t
 dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb)
 {
 	struct decap_run run = {.seg = MAP_SEG_NONE};
 	struct dp_txc txc = {.b = NULL, .port = UINT16_MAX};
 	struct decap_to to = {.seg = NULL};
 	struct decap_ctx d;
+	uint64_t rx_bytes = 0;
 	unsigned nb_out = 0;
 	uint16_t i;
 
@@ -322,10 +323,11 @@ dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, ui
 	for (i = 0; i < nb; i++) {
 		if (i + DP_PREFETCH < nb)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_PREFETCH], void *));
+		rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
 		decap_classify(lc, port, &lc->ul_ctx, pkts[i], &d);
 	}
 	if (d.nb == 0)
-		return;
+		return rx_bytes;
 	for (i = 0; i < d.nb; i++) {
 		uint32_t len;
 
@@ -349,4 +351,5 @@ dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, ui
 	dp_txc_close(&txc);
 	DP_STAT_ADD(lc->stats.decap_pkts, nb_out);
 	decap_learn_burst(lc, &d);
+	return rx_bytes;
 }

@@ -512,8 +512,10 @@ dp_drop(struct dp_lcore *lc, struct rte_mbuf *m, enum dp_drop reason)
 }
 
 /* decap.c / encap.c / flood.c / arp.c */
-void dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb);
-void dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb);
+/* A received burst of @p nb frames: @return their bytes (the port's rx
+ * byte counter; summed in the first pass, which reads each mbuf anyway). */
+uint64_t dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb);
+uint64_t dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb);
 /* @p hash: the frame's inner flow hash (its UDP source port, as unicast). */
 void dp_flood(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m, uint32_t hash);
 /* Encapsulate towards @p t, count, and queue for transmission (or drop). */

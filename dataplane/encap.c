@@ -438,10 +438,11 @@ encap_forward(struct dp_lcore *lc, const struct encap_ctx *e)
 	return nb_out;
 }
 
-void
+uint64_t
 dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb)
 {
 	struct encap_ctx e;
+	uint64_t rx_bytes = 0;
 	unsigned nb_out;
 	uint16_t i;
 
@@ -452,13 +453,15 @@ dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint
 	for (i = 0; i < nb; i++) {
 		if (i + DP_PREFETCH < nb)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_PREFETCH], void *));
+		rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
 		encap_classify(lc, port, pkts[i], &e);
 	}
 	if (e.nb == 0)
-		return;
+		return rx_bytes;
 	encap_dst_keys(&e);
 	encap_dst_lookup(lc, &e);
 	nb_out = encap_forward(lc, &e);
 	DP_STAT_ADD(lc->stats.encap_pkts, nb_out);
 	encap_learn_burst(lc, port, &e);
+	return rx_bytes;
 }

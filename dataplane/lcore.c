@@ -119,16 +119,14 @@ dp_idle(struct dp_lcore *lc)
 uint16_t
 dp_burst_input(struct dp_lcore *lc, const struct dp_rxq *q, struct rte_mbuf **pkts, uint16_t nb)
 {
-	uint64_t bytes = 0;
+	uint64_t bytes;
 
-	for (uint16_t i = 0; i < nb; i++)
-		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	if (q->role == DP_PORT_UNDERLAY)
+		bytes = dp_underlay_burst(lc, q->port, pkts, nb);
+	else
+		bytes = dp_access_burst(lc, q->port, pkts, nb);
 	DP_STAT_ADD(lc->stats.port_rx_pkts[q->port], nb);
 	DP_STAT_ADD(lc->stats.port_rx_bytes[q->port], bytes);
-	if (q->role == DP_PORT_UNDERLAY)
-		dp_underlay_burst(lc, q->port, pkts, nb);
-	else
-		dp_access_burst(lc, q->port, pkts, nb);
 	/* One tx burst per destination port per rx burst. */
 	for (uint16_t p = 0; p < lc->nb_ports; p++)
 		if (lc->tx[p].nb != 0)

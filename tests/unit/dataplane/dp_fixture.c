@@ -147,16 +147,15 @@ dp_fixture_fill(struct dp_fixture *f)
 	return 0;
 }
 
-void
+uint64_t
 dp_fixture_input(struct dp_fixture *f, uint16_t port, struct rte_mbuf **pkts, uint16_t nb)
 {
 	struct dp_lcore *lc = f->lc;
 
 	dp_lcore_tick(lc);
 	if (f->dp->ports[port].conf.role == DP_PORT_UNDERLAY)
-		dp_underlay_burst(lc, port, pkts, nb);
-	else
-		dp_access_burst(lc, port, pkts, nb);
+		return dp_underlay_burst(lc, port, pkts, nb);
+	return dp_access_burst(lc, port, pkts, nb);
 }
 
 void

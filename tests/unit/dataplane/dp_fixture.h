@@ -49,8 +49,9 @@ int dp_fixture_fill(struct dp_fixture *f);
  * dp_lcore_tick() (the clock, the learn filter's forgets), then classify
  * and forward. What is to be sent waits in
  * f->lc->tx[] until dp_fixture_flush().
+ * @return the bytes the dataplane counted as received.
  */
-void dp_fixture_input(struct dp_fixture *f, uint16_t port, struct rte_mbuf **pkts, uint16_t nb);
+uint64_t dp_fixture_input(struct dp_fixture *f, uint16_t port, struct rte_mbuf **pkts, uint16_t nb);
 
 /** Send what dp_fixture_input() queued (net_null frees it) and drain the learn events. */
 void dp_fixture_flush(struct dp_fixture *f);
