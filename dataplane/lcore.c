@@ -14,6 +14,7 @@
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_pause.h>
+#include <rte_ring.h>
 
 #include "dp_private.h"
 
@@ -161,7 +162,9 @@ dp_lcore_main(void *arg)
 		dp_lcore_tick(lc);
 		for (uint16_t q = 0; q < lc->nb_rxq; q++)
 			got += dp_poll_queue(lc, &lc->rxq[q]);
-		if (lc->cmd_ring != NULL)
+		/* Commands are rare: the emptiness test is two loads inline,
+		 * a dequeue would be a call every pass. */
+		if (lc->cmd_ring != NULL && unlikely(!rte_ring_empty(lc->cmd_ring)))
 			dp_cmd_poll(lc);
 		map_reader_quiescent(lc->map, lc->id);
 		if (got != 0) {
