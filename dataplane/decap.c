@@ -83,19 +83,21 @@ decap_vrun_add(struct dp_lcore *lc, struct decap_vrun *r, uint16_t vtep, uint32_
 	r->bytes += len;
 }
 
-/* Not VXLAN: the gateway's own ARP / ICMP, or a drop. Out of line: rare. */
+/* Not VXLAN: the gateway's own ARP / ICMP, or a drop. Out of line: rare.
+ * @p info by value: its address taken, the caller's copy would live in
+ * memory for every packet (see dp_ul_classify()). */
 static VTEP_NOINLINE void
-decap_other(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, const struct dp_ul_info *info)
+decap_other(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, const struct dp_ul_info info)
 {
-	switch (info->kind) {
+	switch (info.kind) {
 	case DP_UL_ARP:
 		dp_arp_input(lc, port, m);
 		return;
 	case DP_UL_ICMP:
-		dp_icmp_input(lc, port, m, info->l3_off);
+		dp_icmp_input(lc, port, m, info.l3_off);
 		return;
 	default:
-		dp_drop(lc, m, (enum dp_drop)info->drop);
+		dp_drop(lc, m, (enum dp_drop)info.drop);
 		return;
 	}
 }
@@ -127,7 +129,7 @@ decap_classify(struct dp_lcore *lc, uint16_t port, const struct dp_ul_ctx *c, st
 	dp_ul_classify(p, rte_pktmbuf_data_len(m), c, decap_outer_cksum_good(&lc->port[port], m),
 	               &info);
 	if (unlikely(info.kind != DP_UL_VXLAN)) {
-		decap_other(lc, port, m, &info);
+		decap_other(lc, port, m, info);
 		return false;
 	}
 	/* Packets of a burst mostly share a VNI: its segment is looked up
