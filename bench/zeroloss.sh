@@ -21,7 +21,10 @@
 #    CPU time vtepd's forwarding thread got over the hold (pmd_cpu_share_pct)
 #    and its involuntary context switches: a core that is taken away for
 #    milliseconds overflows any ring, so a verdict with a share below 100%
-#    says more about the neighbours than about vtepd.
+#    says more about the neighbours than about vtepd. vtepd's own stall
+#    counters (vtepctl show lcores: loop passes begun 100 us or more after
+#    the previous one) say how long it was away: rx missed can be at most
+#    the stall time times the rate (rx_missed_within_stall_bound).
 #
 #   sudo bench/zeroloss.sh
 #   DIRS=encap HOLD_SECONDS=10 bench/zeroloss.sh
@@ -46,6 +49,10 @@ SUMMARY=()
 
 counters() { vtepctl show counters >"$1"; }
 
+# The forwarding CPU's /proc/stat times (user nice system idle iowait irq
+# softirq steal), in clock ticks.
+cpu_stat() { awk -v c="cpu$PMD_CORE" '$1 == c {print $2, $3, $4, $5, $6, $7, $8, $9}' /proc/stat; }
+
 # gen TAG PCAP RATE SECONDS: the generator on the input memif -> $GEN_OUT (its JSON)
 gen() {
 	"$GEN" -l "$HK_CORE" --in-memory --file-prefix "vb_gen_$$" -m 256 --no-pci \
@@ -58,18 +65,21 @@ gen() {
 
 # hold DIR PID TID PCAP MAX RATE LOAD: RATE pps for HOLD_SECONDS, then the verdict
 hold() {
-	local c0 c1 verdict nb tag=$1.hold$7
+	local c0 c1 s0 s1 verdict nb tag=$1.hold$7
 	vtepctl show counters >"$RESULTS/logs/$tag.c0.json"
 	c0=$(thread_cpu "$2" "$3")
+	s0=$(cpu_stat)
 	nb=$(pmd_core_neighbours)
 	gen "$tag" "$4" "$6" "$HOLD_SECONDS"
 	sleep 0.5 # the last frames leave
 	c1=$(thread_cpu "$2" "$3")
+	s1=$(cpu_stat)
 	vtepctl show counters >"$RESULTS/logs/$tag.c1.json"
 	verdict=$("$PY" - "$1" "$RESULTS/logs/$tag.c0.json" "$RESULTS/logs/$tag.c1.json" "$GEN_OUT" \
-		"$5" "$6" "$7" "$c0" "$c1" "$nb $(pmd_core_neighbours)" "$(getconf CLK_TCK)" <<-'PY'
+		"$5" "$6" "$7" "$c0" "$c1" "$nb $(pmd_core_neighbours)" "$(getconf CLK_TCK)" "$RSIZE" \
+		"$s0" "$s1" <<-'PY'
 	import json, sys
-	d, c0, c1, g, mx, rate, load, t0, t1, nb, hz = sys.argv[1:]
+	d, c0, c1, g, mx, rate, load, t0, t1, nb, hz, rsize, s0, s1 = sys.argv[1:]
 	(j0, cs0), (j1, cs1) = t0.split(), t1.split()
 	a, b, g = json.load(open(c0)), json.load(open(c1)), json.loads(g)
 	port = lambda c, n: next(p for p in c["ports"] if p["name"] == n)
@@ -91,6 +101,19 @@ hold() {
 	       "pmd_cpu_share_pct": round(100.0 * (int(j1) - int(j0)) / int(hz) / (g["seconds"] + 0.5), 1),
 	       "pmd_core_neighbours": nb.strip(), "fdb_entries": b["fdb"]["entries"],
 	       "zero_loss": ok}
+	# The forwarding lcore's stalls over the hold (its stall counters):
+	# frames can only be refused while it was away longer than the ring
+	# lasts at this rate, so the stall time bounds what a stall can lose.
+	res["stalls"] = {k[7:]: b[k] - a[k] for k in b if k.startswith("stalls_")}
+	res["stall_ms"] = round((b["stall_us"] - a["stall_us"]) / 1e3, 1)
+	res["stall_max_us_so_far"] = b["stall_max_us"]
+	res["ring_us"] = round((1 << int(rsize)) / int(rate) * 1e6, 1)
+	res["rx_missed_within_stall_bound"] = g["refused"] <= (b["stall_us"] - a["stall_us"]) * int(rate) / 1e6
+	# Who had the core meanwhile, from /proc/stat (10 ms ticks): the
+	# hypervisor (steal), interrupts and softirqs.
+	st = [int(y) - int(x) for x, y in zip(s0.split(), s1.split())]
+	res["pmd_cpu_ms"] = {"steal": st[7] * 1000 // int(hz), "irq": st[5] * 1000 // int(hz),
+	                     "softirq": st[6] * 1000 // int(hz)}
 	print(json.dumps(res))
 	PY
 	)

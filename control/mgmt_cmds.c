@@ -145,6 +145,13 @@ cmd_show_counters(struct ctl *c, json_t *args, char *err, size_t size)
 }
 
 static json_t *
+cmd_show_lcores(struct ctl *c, json_t *args, char *err, size_t size)
+{
+	(void)args, (void)err, (void)size;
+	return view_lcores(c);
+}
+
+static json_t *
 cmd_show_drops(struct ctl *c, json_t *args, char *err, size_t size)
 {
 	json_t *all = json_object_get(args, "all");
@@ -297,6 +304,7 @@ static const struct mgmt_cmd cmds[] = {
         {"show vteps", no_args, cmd_show_vteps, "remote VTEPs, next hops and counters"},
         {"show neighbors", no_args, cmd_show_neighbors, "ARP state of the underlay next hops"},
         {"show counters", no_args, cmd_show_counters, "every counter"},
+        {"show lcores", no_args, cmd_show_lcores, "forwarding lcores: queues, polls, stalls"},
         {"show drops", drops_args, cmd_show_drops, "drop reasons (all: include zero)"},
         {"show managers", no_args, cmd_show_managers, "hypervisor-manager sources"},
         {"show bindings", source_args, cmd_show_bindings, "what the managers reported, per MAC"},

@@ -59,6 +59,8 @@ static const struct tel_cmd tel_cmds[] = {
          "Ports: link, software and device counters. Param: first entry"},
         {"/vtepd/managers", TEL_VIEW_MANAGERS, "managers", "name",
          "Hypervisor-manager sources: state, counts, errors. Param: first entry"},
+        {"/vtepd/lcores", TEL_VIEW_LCORES, "lcores", "lcore",
+         "Forwarding lcores: rx queues, polls, idle sleeps, stalls. Param: first entry"},
 };
 
 static int value_to_tel(struct rte_tel_data *d, const char *key, json_t *v, unsigned depth);

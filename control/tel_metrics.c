@@ -95,6 +95,18 @@ static const struct tel_metric dp_metrics[] = {
         {"vtepd_lcore_empty_polls_total", C, "empty_polls", 0, "Receive bursts that were empty"},
 };
 
+static const struct tel_metric lcore_metrics[] = {
+        {"vtepd_lcore_stalls_100us_total", C, "stalls_100us", 0,
+         "Loop passes begun 100 us or more after the previous one (the lcore lost its core)"},
+        {"vtepd_lcore_stalls_1ms_total", C, "stalls_1ms", 0,
+         "Loop passes begun 1 ms or more after the previous one"},
+        {"vtepd_lcore_stalls_10ms_total", C, "stalls_10ms", 0,
+         "Loop passes begun 10 ms or more after the previous one"},
+        {"vtepd_lcore_stall_seconds_total", C, "stall_us", 1e-6,
+         "Time in stalls of 100 us or more"},
+        {"vtepd_lcore_stall_max_seconds", G, "stall_max_us", 1e-6, "The longest stall"},
+};
+
 static const struct tel_metric fdb_metrics[] = {
         {"vtepd_fdb_entries", G, "entries", 0, "FDB entries"},
         {"vtepd_fdb_capacity", G, "capacity", 0, "Most FDB entries (limits.fdb_max)"},
@@ -166,6 +178,15 @@ vtep_labels(json_t *e, struct tel_label *l, char *tmp, size_t size)
 {
 	(void)tmp, (void)size;
 	l[0] = (struct tel_label){"vtep", json_string_value(json_object_get(e, "vtep"))};
+	return 1;
+}
+
+static unsigned
+lcore_labels(json_t *e, struct tel_label *l, char *tmp, size_t size)
+{
+	snprintf(tmp, size, "%" JSON_INTEGER_FORMAT,
+	         json_integer_value(json_object_get(e, "lcore")));
+	l[0] = (struct tel_label){"lcore", tmp};
 	return 1;
 }
 
@@ -306,8 +327,9 @@ int
 tel_metrics_render(struct ctl *c, struct tel_buf *out)
 {
 	json_t *cnt = view_counters(c), *segs = view_segments(c), *vteps = view_vteps(c);
-	json_t *drops = view_drops(c, true), *mgrs = view_managers(c);
-	bool oom = cnt == NULL || segs == NULL || vteps == NULL || drops == NULL || mgrs == NULL;
+	json_t *drops = view_drops(c, true), *mgrs = view_managers(c), *lcores = view_lcores(c);
+	bool oom = cnt == NULL || segs == NULL || vteps == NULL || drops == NULL || mgrs == NULL ||
+	           lcores == NULL;
 	int r = 0;
 
 	r = r ? r : render_process(c, out);
@@ -320,6 +342,8 @@ tel_metrics_render(struct ctl *c, struct tel_buf *out)
 	r = r ? r : render_table(out, vtep_metrics, ARRAY_SIZE(vtep_metrics), vteps, vtep_labels);
 	r = r ? r : render_drops(out, drops);
 	r = r ? r : render_table(out, dp_metrics, ARRAY_SIZE(dp_metrics), cnt, NULL);
+	r = r ? r
+	      : render_table(out, lcore_metrics, ARRAY_SIZE(lcore_metrics), lcores, lcore_labels);
 	r = r ? r
 	      : render_table(out, fdb_metrics, ARRAY_SIZE(fdb_metrics), json_object_get(cnt, "fdb"),
 	                     NULL);
@@ -336,6 +360,7 @@ tel_metrics_render(struct ctl *c, struct tel_buf *out)
 	json_decref(vteps);
 	json_decref(drops);
 	json_decref(mgrs);
+	json_decref(lcores);
 	/* -EINVAL is a bad name in a table above: a bug the tests catch. */
 	VTEP_ASSERT(r == 0);
 	return out->failed || oom ? -ENOMEM : r;

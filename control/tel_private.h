@@ -33,6 +33,7 @@ enum tel_view {
 	TEL_VIEW_DROPS,
 	TEL_VIEW_PORTS,
 	TEL_VIEW_MANAGERS,
+	TEL_VIEW_LCORES,
 };
 
 /**

@@ -28,6 +28,8 @@ tel_view_build(struct ctl *c, enum tel_view v)
 		return view_ports(c);
 	case TEL_VIEW_MANAGERS:
 		return view_managers(c);
+	case TEL_VIEW_LCORES:
+		return view_lcores(c);
 	}
 	return NULL;
 }

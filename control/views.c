@@ -340,6 +340,51 @@ view_mempool(struct ctl *c)
 	return o;
 }
 
+/* "stalls_100us" ..., "stall_us", "stall_max_us" (dp.h). */
+static void
+view_stalls(json_t *o, const uint64_t *stalls, uint64_t us, uint64_t max_us)
+{
+	for (unsigned b = 0; b < DP_STALL_BUCKETS; b++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "stalls_%s", dp_stall_name(b));
+		jint(o, key, stalls[b]);
+	}
+	jint(o, "stall_us", us);
+	jint(o, "stall_max_us", max_us);
+}
+
+json_t *
+view_lcores(struct ctl *c)
+{
+	json_t *arr = json_array();
+
+	for (unsigned l = 0; l < dp_nb_lcores(c->dp); l++) {
+		struct dp_lcore_counters lc;
+		json_t *o, *q;
+
+		if (dp_lcore_counters_read(c->dp, l, &lc) < 0)
+			continue;
+		o = json_object();
+		q = json_array();
+		jint(o, "lcore", lc.lcore_id);
+		for (uint16_t i = 0; i < lc.nb_rxq; i++) {
+			char name[CFG_NAME_MAX + 8];
+
+			snprintf(name, sizeof(name), "%s/%u", c->cfg->ports[lc.rxq_port[i]].name,
+			         lc.rxq_queue[i]);
+			json_array_append_new(q, json_string(name));
+		}
+		json_object_set_new(o, "rx_queues", q);
+		jint(o, "busy_polls", lc.busy_polls);
+		jint(o, "empty_polls", lc.empty_polls);
+		jint(o, "idle_sleeps", lc.idle_sleeps);
+		view_stalls(o, lc.stalls, lc.stall_us, lc.stall_max_us);
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
 json_t *
 view_counters(struct ctl *c)
 {
@@ -361,6 +406,7 @@ view_counters(struct ctl *c)
 	jint(o, "idle_sleeps", dc.idle_sleeps);
 	jint(o, "busy_polls", dc.busy_polls);
 	jint(o, "empty_polls", dc.empty_polls);
+	view_stalls(o, dc.stalls, dc.stall_us, dc.stall_max_us);
 	json_object_set_new(o, "fdb", view_fdb_summary(c));
 	json_object_set_new(o, "mempool", view_mempool(c));
 	ct = json_object();

@@ -37,6 +37,8 @@ json_t *view_fdb_summary(struct ctl *c);
 json_t *view_vteps(struct ctl *c);
 json_t *view_neighbors(struct ctl *c);
 json_t *view_counters(struct ctl *c);
+/** One entry per forwarding lcore: its queues, polls and stalls. */
+json_t *view_lcores(struct ctl *c);
 json_t *view_drops(struct ctl *c, bool all);
 json_t *view_managers(struct ctl *c);
 json_t *view_bindings(struct ctl *c, int src_id);

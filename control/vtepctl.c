@@ -3,7 +3,7 @@
  * vtepctl - look into and steer a running vtepd over its management socket.
  *
  *   vtepctl [--socket PATH] [--json] show segments|ports|fdb|vteps|neighbors|
- *                                          counters|drops|managers|bindings
+ *                                          counters|lcores|drops|managers|bindings
  *   vtepctl fdb add|del|flush ...   vtepctl reload   vtepctl version
  *
  * Tables are aligned for people; --json prints the server's JSON result
@@ -50,6 +50,7 @@ usage(FILE *out)
 	        "  show vteps                         remote VTEPs with next hop and counters\n"
 	        "  show neighbors                     ARP state of the underlay next hops\n"
 	        "  show counters                      every counter\n"
+	        "  show lcores                        forwarding lcores: queues, polls, stalls\n"
 	        "  show drops [--all]                 drops by reason\n"
 	        "  show managers                      vCenter / XenServer sources\n"
 	        "  show bindings [--source S]         what the managers reported, per MAC\n"
@@ -241,6 +242,13 @@ static const struct col neigh_cols[] = {
         {"IP", "ip", NULL},         {"MAC", "mac", NULL},        {"STATE", "state", NULL},
         {"PROBES", "probes", NULL}, {"AGE(ms)", "age_ms", NULL}, {"VTEPS", "vteps", NULL},
 };
+static const struct col lcore_cols[] = {
+        {"LCORE", "lcore", NULL},           {"RX-QUEUES", "rx_queues", NULL},
+        {"BUSY-POLLS", "busy_polls", NULL}, {"EMPTY-POLLS", "empty_polls", NULL},
+        {"SLEEPS", "idle_sleeps", NULL},    {"STALLS>=100us", "stalls_100us", NULL},
+        {">=1ms", "stalls_1ms", NULL},      {">=10ms", "stalls_10ms", NULL},
+        {"STALLED(us)", "stall_us", NULL},  {"LONGEST(us)", "stall_max_us", NULL},
+};
 static const struct col drop_cols[] = {
         {"REASON", "reason", NULL},
         {"PKTS", "pkts", NULL},
@@ -306,6 +314,8 @@ print_result(const char *command, json_t *res)
 		TABLE(res, neigh_cols);
 	else if (strcmp(command, "show drops") == 0)
 		TABLE(res, drop_cols);
+	else if (strcmp(command, "show lcores") == 0)
+		TABLE(res, lcore_cols);
 	else if (strcmp(command, "show managers") == 0)
 		TABLE(res, mgr_cols);
 	else if (strcmp(command, "show bindings") == 0)

@@ -21,6 +21,32 @@ dp_tsc_hz(void)
 	return rte_get_tsc_hz();
 }
 
+static const struct {
+	uint32_t us;
+	const char *name;
+} dp_stall_buckets[DP_STALL_BUCKETS] = {{100, "100us"}, {1000, "1ms"}, {10000, "10ms"}};
+
+uint32_t
+dp_stall_us(unsigned b)
+{
+	return b < DP_STALL_BUCKETS ? dp_stall_buckets[b].us : UINT32_MAX;
+}
+
+const char *
+dp_stall_name(unsigned b)
+{
+	return b < DP_STALL_BUCKETS ? dp_stall_buckets[b].name : "?";
+}
+
+/* Without overflow for any total a process can reach. */
+static uint64_t
+dp_tsc_to_us(uint64_t tsc)
+{
+	uint64_t hz = rte_get_tsc_hz();
+
+	return tsc / hz * 1000000 + tsc % hz * 1000000 / hz;
+}
+
 static int
 lcores_choose(struct dp *dp)
 {
@@ -90,6 +116,9 @@ lcore_create(struct dp *dp, unsigned idx)
 	lc->segments_max = dp->conf.segments_max;
 	lc->vteps_max = dp->conf.vteps_max;
 	lc->nb_lcores = dp->nb_lcores;
+	for (unsigned b = 0; b < DP_STALL_BUCKETS; b++)
+		lc->stall_tsc[b] = lc->tsc_hz / 1000000 * dp_stall_us(b);
+	lc->now_tsc = rte_rdtsc();
 	for (uint16_t p = 0; p < dp->nb_ports; p++) {
 		const struct dp_port *port = &dp->ports[p];
 
@@ -354,7 +383,38 @@ dp_counters_read(const struct dp *dp, struct dp_counters *out)
 		out->idle_sleeps += LD(s->idle_sleeps);
 		out->busy_polls += LD(s->busy_polls);
 		out->empty_polls += LD(s->empty_polls);
+		for (unsigned b = 0; b < DP_STALL_BUCKETS; b++)
+			out->stalls[b] += LD(s->stalls[b]);
+		out->stall_us += dp_tsc_to_us(LD(s->stall_tsc));
+		out->stall_max_us = RTE_MAX(out->stall_max_us, dp_tsc_to_us(LD(s->stall_max_tsc)));
 	}
+}
+
+int
+dp_lcore_counters_read(const struct dp *dp, unsigned idx, struct dp_lcore_counters *out)
+{
+	const struct dp_lcore *lc;
+	const struct dp_lcore_stats *s;
+
+	if (idx >= dp->nb_lcores || dp->lcores[idx] == NULL)
+		return -ENOENT;
+	lc = dp->lcores[idx];
+	s = &lc->stats;
+	memset(out, 0, sizeof(*out));
+	out->lcore_id = lc->lcore_id;
+	out->nb_rxq = lc->nb_rxq;
+	for (uint16_t q = 0; q < lc->nb_rxq; q++) {
+		out->rxq_port[q] = lc->rxq[q].port;
+		out->rxq_queue[q] = lc->rxq[q].queue;
+	}
+	out->busy_polls = LD(s->busy_polls);
+	out->empty_polls = LD(s->empty_polls);
+	out->idle_sleeps = LD(s->idle_sleeps);
+	for (unsigned b = 0; b < DP_STALL_BUCKETS; b++)
+		out->stalls[b] = LD(s->stalls[b]);
+	out->stall_us = dp_tsc_to_us(LD(s->stall_tsc));
+	out->stall_max_us = dp_tsc_to_us(LD(s->stall_max_tsc));
+	return 0;
 }
 
 uint64_t

@@ -64,6 +64,9 @@ struct dp_lcore_stats {
 	uint64_t idle_sleeps;
 	uint64_t busy_polls;
 	uint64_t empty_polls;
+	uint64_t stalls[DP_STALL_BUCKETS]; /* dp_lcore_stall() */
+	uint64_t stall_tsc;
+	uint64_t stall_max_tsc;
 } __rte_cache_aligned;
 
 struct dp_seg_stats {
@@ -203,6 +206,7 @@ struct dp_lcore {
 	uint32_t segments_max;
 	uint32_t vteps_max;
 	uint32_t nb_lcores;
+	uint64_t stall_tsc[DP_STALL_BUCKETS]; /* dp_stall_us() in TSC cycles */
 
 	/* written by this lcore only */
 	uint64_t now_tsc;
@@ -421,10 +425,22 @@ void dp_lf_record(struct dp_lcore *lc, uint64_t key, uint64_t dest, uint16_t vte
 /* Once per pass of the burst loop: the clock every packet of the pass
  * uses, and what the writer made the learn filter forget. The seconds (a
  * division) are recomputed once a millisecond. */
+void dp_lcore_stall(struct dp_lcore *lc, uint64_t gap);
+
+/* A pass of the loop begins at @p now: a gap since the previous one long
+ * enough to be a stall (dp.h) is counted; one compare a pass. */
+static inline void
+dp_lcore_pass(struct dp_lcore *lc, uint64_t now)
+{
+	if (unlikely(now - lc->now_tsc >= lc->stall_tsc[0]))
+		dp_lcore_stall(lc, now - lc->now_tsc);
+	lc->now_tsc = now;
+}
+
 static inline void
 dp_lcore_tick(struct dp_lcore *lc)
 {
-	lc->now_tsc = rte_rdtsc();
+	dp_lcore_pass(lc, rte_rdtsc());
 	if (unlikely(lc->now_tsc - lc->now_s_tsc >= lc->tsc_hz >> 10)) {
 		lc->now_s = map_now_s(lc->map, lc->now_tsc);
 		lc->now_s_tsc = lc->now_tsc;

@@ -7,6 +7,8 @@
  * mapping tables. Per pass: rx burst on each queue -> process -> one tx
  * burst per destination port; then (lcore 0) the control commands; then
  * one RCU quiescent report; then, if the pass found nothing, idle backoff.
+ * A pass that begins long after the one before (the lcore lost its core)
+ * is counted as a stall (dp.h), its own idle sleeps excepted.
  */
 #include <sys/prctl.h>
 #include <time.h>
@@ -114,7 +116,22 @@ dp_idle(struct dp_lcore *lc)
 	ts.tv_sec = 0;
 	ts.tv_nsec = (long)lc->sleep_us * 1000;
 	nanosleep(&ts, NULL);
+	/* The sleep was asked for, not a stall: the next pass's gap starts
+	 * now. */
+	lc->now_tsc = rte_rdtsc();
 	DP_STAT_ADD(lc->stats.idle_sleeps, 1);
+}
+
+/* A pass began @p gap TSC cycles after the previous one (dp_lcore_pass()):
+ * count it in every bucket it reaches. Rare, out of line. */
+void
+dp_lcore_stall(struct dp_lcore *lc, uint64_t gap)
+{
+	for (unsigned b = 0; b < DP_STALL_BUCKETS && gap >= lc->stall_tsc[b]; b++)
+		DP_STAT_ADD(lc->stats.stalls[b], 1);
+	DP_STAT_ADD(lc->stats.stall_tsc, gap);
+	if (gap > lc->stats.stall_max_tsc)
+		__atomic_store_n(&lc->stats.stall_max_tsc, gap, __ATOMIC_RELAXED);
 }
 
 uint16_t
@@ -156,6 +173,7 @@ dp_lcore_main(void *arg)
 	 * would double them. */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 	map_reader_online(lc->map, lc->id);
+	lc->now_tsc = rte_rdtsc(); /* the launch is not a stall */
 	while (likely(!__atomic_load_n(&dp_stop_flag, __ATOMIC_RELAXED))) {
 		unsigned got = 0;
 

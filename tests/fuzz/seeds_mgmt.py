@@ -33,6 +33,7 @@ COMMANDS = {
     "show-vteps": ["show", "vteps"],
     "show-neighbors": ["show", "neighbors"],
     "show-counters": ["show", "counters"],
+    "show-lcores": ["show", "lcores"],
     "show-drops": ["show", "drops"],
     "show-drops-all": ["show", "drops", "--all"],
     "show-managers": ["show", "managers"],

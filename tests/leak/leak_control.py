@@ -319,7 +319,8 @@ def churn(sock, n=2000):
             r = m.ask("fdb del", vni=5001, mac=mac)
         good += r["ok"]
     shows = ["show segments", "show ports", "show fdb", "show vteps", "show neighbors",
-             "show counters", "show drops", "show managers", "show bindings", "version"]
+             "show counters", "show lcores", "show drops", "show managers", "show bindings",
+             "version"]
     good_shows = sum(m.ask(s)["ok"] for s in shows)
     check(good == n and good_shows == len(shows),
           "%d fdb add/del and %d shows on one connection" % (n, len(shows)))

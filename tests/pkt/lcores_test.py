@@ -18,7 +18,13 @@ queue k and tx queue k of every port, so:
   - the counters, written per lcore and summed on read, add up;
   - no vtepd thread but the forwarding lcores may run on CPU 1, and the
     forwarding lcores only there: the control thread and its management
-    socket stay off the forwarding CPU.
+    socket stay off the forwarding CPU;
+  - `show lcores` lists each lcore with the queues it polls, and counts
+    stalls (a pass of the loop begun 100 us or more after the previous
+    one) right: with idle backoff sleeping 1 ms at a time the sleeps are
+    not stalls; then, in a second run with backoff off, three lcores
+    busy-polling one CPU each wait for the other two about two thirds of
+    the time, and that is what their stall time says.
 
 Usage: lcores_test.py BUILD_DIR   (exit 0 pass, 1 fail, 77 skip)
 """
@@ -29,6 +35,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 try:
@@ -71,7 +78,7 @@ def pcap_dev(name, side):
         "".join(f",tx_pcap={side}_out_{q}.pcap" for q in qs)
 
 
-def config(sock):
+def config(sock, dp_extra):
     return {
         "gateway": {"name": "lcores-test", "vtep_ip": VTEP},
         "ports": [
@@ -84,7 +91,7 @@ def config(sock):
             {"name": "s", "vni": 5001, "port": "access0", "vlan": "untagged"}]}],
         "fdb": [{"vni": 5001, "mac": SERVER_MAC, "vtep": PEER}],
         "limits": {"fdb_max": 4096, "vteps_max": 16, "segments_max": 16},
-        "dataplane": {"lcores": list(range(1, NB_LCORES + 1))},
+        "dataplane": {"lcores": list(range(1, NB_LCORES + 1)), **dp_extra},
         "control": {"socket": sock},
     }
 
@@ -108,11 +115,18 @@ def thread_cpus(pid):
     return out
 
 
-def run(build, d):
+def lcores_sample(build, sock):
+    """(monotonic time, {lcore: show lcores entry})."""
+    t = time.monotonic()
+    return t, {e["lcore"]: e for e in vtepctl(build, sock, "show", "lcores")}
+
+
+def run(build, d, dp_extra, idle_s=2.0):
+    """vtepd forwards the pcaps; then show lcores twice, idle_s apart."""
     sock = os.path.join(d, "vtepd.sock")
     cfg = os.path.join(d, "gw.json")
     with open(cfg, "w") as f:
-        json.dump(config(sock), f, indent=1)
+        json.dump(config(sock, dp_extra), f, indent=1)
     lcores = "0@0,(%s)@1" % ",".join(str(i) for i in range(1, NB_LCORES + 1))
     eal = ["--lcores", lcores, "--main-lcore", "0", "--no-huge", "-m", "256", "--no-pci",
            "--no-shconf", "--file-prefix", f"lcores{os.getpid()}", "--log-level=lib.eal:warning"]
@@ -123,15 +137,62 @@ def run(build, d):
     res = None
     try:
         if wait_rx(build, sock, p, {"access0": want, "underlay0": want}):
-            res = {"ports": vtepctl(build, sock, "show", "ports"),
+            res = {"lcores_pre": lcores_sample(build, sock),
+                   "ports": vtepctl(build, sock, "show", "ports"),
                    "counters": vtepctl(build, sock, "show", "counters"),
                    "fdb": vtepctl(build, sock, "show", "fdb"),
-                   "threads": thread_cpus(p.pid)}
+                   "threads": thread_cpus(p.pid),
+                   "lcores0": lcores_sample(build, sock)}
+            time.sleep(idle_s)
+            res["lcores1"] = lcores_sample(build, sock)
     finally:
         stop_vtepd(p, log)
     if res is None or p.returncode != 0:
         raise vtepd_failed(d, p)
     return res
+
+
+def deltas(res, key):
+    (t0, a), (t1, b) = res["lcores0"], res["lcores1"]
+    return t1 - t0, {lc: b[lc][key] - a[lc][key] for lc in b}
+
+
+def check_lcores(res):
+    """The queues of each lcore; no stall counted for the idle sleeps."""
+    _, now = res["lcores1"]
+    check(sorted(now) == list(range(1, NB_LCORES + 1)),
+          f"show lcores: one entry per forwarding lcore ({sorted(now)})")
+    for i, lc in enumerate(sorted(now)):
+        e = now[lc]
+        check(e["rx_queues"] == [f"access0/{i}", f"underlay0/{i}"] and e["busy_polls"] >= 1,
+              f"lcore {lc} polls queue {i} of each port and found frames there "
+              f"({e['rx_queues']}, {e['busy_polls']} busy polls)")
+    dt, sleeps = deltas(res, "idle_sleeps")
+    _, stalls = deltas(res, "stalls_1ms")
+    # 1 ms sleeps: without the exception every one of them would be a
+    # stall of 1 ms or more. Real ones (the VM's scheduling) are rare.
+    check(all(sleeps[lc] >= 200 and stalls[lc] * 20 <= sleeps[lc] for lc in sleeps),
+          f"idle: {dt:.1f} s of 1 ms sleeps are not stalls (sleeps {sleeps}, "
+          f"stalls of 1 ms or more {stalls})")
+    c = res["counters"]
+    for key in ("busy_polls", "stalls_100us", "stall_us"):
+        pre, post = (sum(e[key] for e in res[k][1].values()) for k in ("lcores_pre", "lcores0"))
+        check(pre <= c[key] <= post,
+              f"show counters {key} is the lcores' sum ({pre} <= {c[key]} <= {post})")
+
+
+def check_sharing(res):
+    """Three busy lcores on one CPU: each stalled about 2/3 of the time."""
+    dt, us = deltas(res, "stall_us")
+    _, n = deltas(res, "stalls_100us")
+    share = {lc: round(us[lc] / (dt * 1e6), 2) for lc in us}
+    want = (NB_LCORES - 1) / NB_LCORES
+    check(all(n[lc] > 0 and 0.5 * want <= share[lc] <= 1.15 * want for lc in share),
+          f"{NB_LCORES} lcores sharing CPU 1 over {dt:.1f} s: stalled {share} of the time "
+          f"(about {want:.2f} expected), stalls {n}")
+    _, last = res["lcores1"]
+    check(all(last[lc]["stall_max_us"] >= 100 for lc in last),
+          f"longest stall of each lcore: {[last[lc]['stall_max_us'] for lc in sorted(last)]} us")
 
 
 def main():
@@ -145,7 +206,7 @@ def main():
             wrpcap(os.path.join(d, f"acc_in_{q}.pcap"), plain)
             wrpcap(os.path.join(d, f"ul_in_{q}.pcap"), vx)
         print(f"  vtepd, {NB_LCORES} forwarding lcores on CPU 1, {NB_LCORES} queues per port")
-        res = run(build, d)
+        res = run(build, d, {"idle_backoff": True, "idle_max_us": 1000})
 
         for q in range(NB_LCORES):
             plain, vx = inputs[q]
@@ -184,6 +245,9 @@ def main():
         check(others and all(1 not in c for c in others.values()),
               "no other thread (control, management socket, EAL, telemetry) may run on "
               f"CPU 1: {sorted((n, sorted(c)) for n, c in others.items())}")
+        check_lcores(res)
+        print(f"  again with idle backoff off: {NB_LCORES} lcores busy-polling CPU 1")
+        check_sharing(run(build, d, {"idle_backoff": False}))
     finally:
         if not pktlib.failures:
             shutil.rmtree(d, ignore_errors=True)

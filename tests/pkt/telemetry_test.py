@@ -468,7 +468,7 @@ def check_prom(fams, inp, reasons, v):
 def check_telemetry(tel, fams, v, inp, reasons):
     print("  DPDK telemetry socket " + tel.path)
     cmds = ["/vtepd/segments", "/vtepd/fdb", "/vtepd/vteps", "/vtepd/counters", "/vtepd/drops",
-            "/vtepd/ports", "/vtepd/managers"]
+            "/vtepd/ports", "/vtepd/managers", "/vtepd/lcores"]
     listed = tel.query("/")
     check(all(c in listed for c in cmds), "every /vtepd/ command is registered")
     check(all(len(tel.query("/help," + c).get(c, "")) > 20 for c in cmds), "each has help")
@@ -516,6 +516,14 @@ def check_telemetry(tel, fams, v, inp, reasons):
     check(pv(fams, "vtepd_manager_macs", manager="pool1") == p.get("macs") and
           pv(fams, "vtepd_vtep_tx_packets_total", vtep=R2) == vteps["192_0_2_3"]["tx_pkts"],
           "/metrics and telemetry agree")
+    lcs, total, _ = tel.pages("/vtepd/lcores", "lcores")
+    lc = next(iter(lcs.values()), {})
+    check(total == 1 and lc.get("busy_polls", 0) >= 1 and
+          lc.get("rx_queues") == ["access0/0", "underlay0/0"] and
+          all(k in lc for k in ("stalls_100us", "stalls_1ms", "stalls_10ms", "stall_us")) and
+          pv(fams, "vtepd_lcore_stalls_100us_total", lcore=str(lc.get("lcore"))) is not None and
+          pv(fams, "vtepd_lcore_stall_max_seconds", lcore=str(lc.get("lcore"))) is not None,
+          f"/vtepd/lcores and the vtepd_lcore_stall* metrics: the one lcore, its queues ({lc})")
     e1, e2 = tel.query("/vtepd/fdb,1"), tel.query("/vtepd/segments,abc")
     check("error" in e1 and "error" in e2, f"bad parameters answered with an error ({e2})")
 

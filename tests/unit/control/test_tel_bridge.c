@@ -238,7 +238,7 @@ test_many_callers(void **state)
 
 	(void)state;
 	for (unsigned i = 0; i < 8; i++)
-		caller_start(&c[i], (enum tel_view)(i % (TEL_VIEW_MANAGERS + 1)), 50);
+		caller_start(&c[i], (enum tel_view)(i % (TEL_VIEW_LCORES + 1)), 50);
 	loop(1500);
 	for (unsigned i = 0; i < 8; i++) {
 		caller_join(&c[i]);

@@ -4,7 +4,8 @@
  * EAL: FDB keys built in registers against map_fdb_key(), and the learn
  * filter (dataplane/dp_private.h): a source is vouched for with the
  * destination it was recorded with, for one hold time, and a full set
- * gives up its oldest source; the destination cache's epochs.
+ * gives up its oldest source; the destination cache's epochs; stalls
+ * counted by the gap between two passes of the loop.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -220,6 +221,41 @@ test_dc_epochs(void **state)
 	assert_false(dp_dc_lookup(lc, key, &v));
 }
 
+/* A pass that begins 100 us, 1 ms, 10 ms or more after the previous one
+ * is a stall in one, two or three buckets; a shorter gap is none. */
+static void
+test_stalls(void **state)
+{
+	struct dp_lcore *lc = *state;
+	const uint64_t us = lc->tsc_hz / 1000000;
+	uint64_t t = lc->now_tsc, sum = 0;
+	static const struct {
+		uint64_t gap_us;
+		uint64_t stalls[DP_STALL_BUCKETS]; /* afterwards */
+	} steps[] = {
+	        {0, {0, 0, 0}},     {99, {0, 0, 0}},    {100, {1, 0, 0}},
+	        {999, {2, 0, 0}},   {1000, {3, 1, 0}},  {2500, {4, 2, 0}},
+	        {30000, {5, 3, 1}}, {10000, {6, 4, 2}}, {42, {6, 4, 2}},
+	};
+
+	for (unsigned b = 0; b < DP_STALL_BUCKETS; b++)
+		lc->stall_tsc[b] = us * dp_stall_us(b);
+	assert_int_equal(dp_stall_us(0), 100);
+	assert_int_equal(dp_stall_us(2), 10000);
+	assert_string_equal(dp_stall_name(1), "1ms");
+	for (unsigned i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		t += steps[i].gap_us * us;
+		dp_lcore_pass(lc, t);
+		assert_true(lc->now_tsc == t);
+		if (steps[i].gap_us >= 100)
+			sum += steps[i].gap_us * us;
+		for (unsigned b = 0; b < DP_STALL_BUCKETS; b++)
+			assert_true(lc->stats.stalls[b] == steps[i].stalls[b]);
+		assert_true(lc->stats.stall_tsc == sum);
+	}
+	assert_true(lc->stats.stall_max_tsc == 30000 * us);
+}
+
 int
 main(void)
 {
@@ -229,6 +265,7 @@ main(void)
 	        cmocka_unit_test_setup_teardown(test_lf_forget, lc_setup, lc_teardown),
 	        cmocka_unit_test_setup_teardown(test_lf_eviction, lc_setup, lc_teardown),
 	        cmocka_unit_test_setup_teardown(test_dc_epochs, lc_setup, lc_teardown),
+	        cmocka_unit_test_setup_teardown(test_stalls, lc_setup, lc_teardown),
 	};
 
 	return cmocka_run_group_tests_name("dataplane lcore helpers", tests, NULL, NULL);
