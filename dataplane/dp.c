@@ -117,7 +117,7 @@ lcore_create(struct dp *dp, unsigned idx)
 	lc->vteps_max = dp->conf.vteps_max;
 	lc->nb_lcores = dp->nb_lcores;
 	for (unsigned b = 0; b < DP_STALL_BUCKETS; b++)
-		lc->stall_tsc[b] = lc->tsc_hz / 1000000 * dp_stall_us(b);
+		lc->stall_min_tsc[b] = lc->tsc_hz / 1000000 * dp_stall_us(b);
 	lc->now_tsc = rte_rdtsc();
 	for (uint16_t p = 0; p < dp->nb_ports; p++) {
 		const struct dp_port *port = &dp->ports[p];
@@ -362,6 +362,7 @@ dp_counters_read(const struct dp *dp, struct dp_counters *out)
 	memset(out, 0, sizeof(*out));
 	for (unsigned l = 0; l < dp->nb_lcores; l++) {
 		const struct dp_lcore_stats *s = &dp->lcores[l]->stats;
+		struct dp_lcore_counters lcc;
 
 		for (unsigned p = 0; p < DP_MAX_PORTS; p++) {
 			out->port_rx_pkts[p] += LD(s->port_rx_pkts[p]);
@@ -380,13 +381,15 @@ dp_counters_read(const struct dp *dp, struct dp_counters *out)
 		out->icmp_echo_replies += LD(s->icmp_echo_replies);
 		out->events_posted += LD(s->events_posted);
 		out->events_lost += LD(s->events_lost);
-		out->idle_sleeps += LD(s->idle_sleeps);
-		out->busy_polls += LD(s->busy_polls);
-		out->empty_polls += LD(s->empty_polls);
-		for (unsigned b = 0; b < DP_STALL_BUCKETS; b++)
-			out->stalls[b] += LD(s->stalls[b]);
-		out->stall_us += dp_tsc_to_us(LD(s->stall_tsc));
-		out->stall_max_us = RTE_MAX(out->stall_max_us, dp_tsc_to_us(LD(s->stall_max_tsc)));
+		if (dp_lcore_counters_read(dp, l, &lcc) == 0) {
+			out->idle_sleeps += lcc.idle_sleeps;
+			out->busy_polls += lcc.busy_polls;
+			out->empty_polls += lcc.empty_polls;
+			for (unsigned b = 0; b < DP_STALL_BUCKETS; b++)
+				out->stalls[b] += lcc.stalls[b];
+			out->stall_us += lcc.stall_us;
+			out->stall_max_us = RTE_MAX(out->stall_max_us, lcc.stall_max_us);
+		}
 	}
 }
 

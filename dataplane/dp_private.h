@@ -206,7 +206,7 @@ struct dp_lcore {
 	uint32_t segments_max;
 	uint32_t vteps_max;
 	uint32_t nb_lcores;
-	uint64_t stall_tsc[DP_STALL_BUCKETS]; /* dp_stall_us() in TSC cycles */
+	uint64_t stall_min_tsc[DP_STALL_BUCKETS]; /* dp_stall_us() in TSC cycles */
 
 	/* written by this lcore only */
 	uint64_t now_tsc;
@@ -422,9 +422,6 @@ dp_fdb_sync(struct dp_lcore *lc, uint32_t gen)
 
 void dp_lf_record(struct dp_lcore *lc, uint64_t key, uint64_t dest, uint16_t vtep);
 
-/* Once per pass of the burst loop: the clock every packet of the pass
- * uses, and what the writer made the learn filter forget. The seconds (a
- * division) are recomputed once a millisecond. */
 void dp_lcore_stall(struct dp_lcore *lc, uint64_t gap);
 
 /* A pass of the loop begins at @p now: a gap since the previous one long
@@ -432,11 +429,14 @@ void dp_lcore_stall(struct dp_lcore *lc, uint64_t gap);
 static inline void
 dp_lcore_pass(struct dp_lcore *lc, uint64_t now)
 {
-	if (unlikely(now - lc->now_tsc >= lc->stall_tsc[0]))
+	if (unlikely(now - lc->now_tsc >= lc->stall_min_tsc[0]))
 		dp_lcore_stall(lc, now - lc->now_tsc);
 	lc->now_tsc = now;
 }
 
+/* Once per pass of the burst loop: the clock every packet of the pass
+ * uses, and what the writer made the learn filter forget. The seconds (a
+ * division) are recomputed once a millisecond. */
 static inline void
 dp_lcore_tick(struct dp_lcore *lc)
 {

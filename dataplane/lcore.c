@@ -127,7 +127,7 @@ dp_idle(struct dp_lcore *lc)
 void
 dp_lcore_stall(struct dp_lcore *lc, uint64_t gap)
 {
-	for (unsigned b = 0; b < DP_STALL_BUCKETS && gap >= lc->stall_tsc[b]; b++)
+	for (unsigned b = 0; b < DP_STALL_BUCKETS && gap >= lc->stall_min_tsc[b]; b++)
 		DP_STAT_ADD(lc->stats.stalls[b], 1);
 	DP_STAT_ADD(lc->stats.stall_tsc, gap);
 	if (gap > lc->stats.stall_max_tsc)

@@ -239,7 +239,7 @@ test_stalls(void **state)
 	};
 
 	for (unsigned b = 0; b < DP_STALL_BUCKETS; b++)
-		lc->stall_tsc[b] = us * dp_stall_us(b);
+		lc->stall_min_tsc[b] = us * dp_stall_us(b);
 	assert_int_equal(dp_stall_us(0), 100);
 	assert_int_equal(dp_stall_us(2), 10000);
 	assert_string_equal(dp_stall_name(1), "1ms");
