@@ -281,23 +281,67 @@ encap_untag(struct rte_mbuf *m)
 	rte_pktmbuf_adj(m, 4);
 }
 
-/* Prepend and fill the outer header towards @p t, set the tx offload
- * flags (@p offload: t's port computes the outer IPv4 checksum).
+/* What the outer header of every frame of a run is made from: the VTEP's
+ * 50-byte IPv4 template, its checksum base and the segment's VNI word,
+ * loaded once per run. Every store into a frame is a byte store that may,
+ * for the compiler, alias the template: read through the template's
+ * pointer they would be reloaded for every frame (6 loads); as values
+ * (registers, on x86 three vector registers) they are not. */
+struct encap_tmpl {
+#if defined(RTE_ARCH_X86)
+	__m128i h0, h1, h2; /* bytes 0..47 */
+	uint16_t h3;        /* bytes 48..49 */
+#else
+	uint8_t hdr[DP_VXLAN_HLEN_IPV4];
+#endif
+	uint32_t csum_base;
+	rte_be32_t vni_word;
+	bool offload; /* the template's port computes the outer IPv4 checksum */
+};
+
+static inline struct encap_tmpl
+encap_tmpl_load(const struct map_seg *seg, const struct map_vtep_tmpl *t, bool offload)
+{
+	struct encap_tmpl x;
+
+	/* IPv4 template (af == AF_INET); an IPv6 underlay adds its own patch
+	 * function for the 70-byte template, the copy stays the same. */
+	RTE_BUILD_BUG_ON(DP_VXLAN_HLEN_IPV4 != 50);
+#if defined(RTE_ARCH_X86)
+	x.h0 = _mm_loadu_si128((const __m128i *)t->hdr);
+	x.h1 = _mm_loadu_si128((const __m128i *)(t->hdr + 16));
+	x.h2 = _mm_loadu_si128((const __m128i *)(t->hdr + 32));
+	memcpy(&x.h3, t->hdr + 48, 2);
+#else
+	memcpy(x.hdr, t->hdr, DP_VXLAN_HLEN_IPV4);
+#endif
+	x.csum_base = t->ip_csum_base;
+	x.vni_word = seg->vni_word;
+	x.offload = offload;
+	return x;
+}
+
+/* Prepend and fill the outer header from @p x, set the tx offload flags.
  * @return 0, or -1 when the mbuf lacks headroom (left as it was). */
 static inline int
-encap_hdr(const struct map_seg *seg, const struct map_vtep_tmpl *t, bool offload,
-          struct rte_mbuf *m, rte_be16_t sport)
+encap_hdr(const struct encap_tmpl *x, struct rte_mbuf *m, rte_be16_t sport)
 {
 	uint32_t len = rte_pktmbuf_pkt_len(m);
+	const bool offload = x->offload;
 	uint8_t *h;
 
 	h = (uint8_t *)rte_pktmbuf_prepend(m, DP_VXLAN_HLEN_IPV4);
 	if (unlikely(h == NULL))
 		return -1;
-	/* IPv4 template (af == AF_INET); an IPv6 underlay adds its own patch
-	 * function for the 70-byte template, the copy stays the same. */
-	memcpy(h, t->hdr, DP_VXLAN_HLEN_IPV4);
-	dp_encap_patch_ipv4(h, len, t->ip_csum_base, sport, seg->vni_word, !offload);
+#if defined(RTE_ARCH_X86)
+	_mm_storeu_si128((__m128i *)h, x->h0);
+	_mm_storeu_si128((__m128i *)(h + 16), x->h1);
+	_mm_storeu_si128((__m128i *)(h + 32), x->h2);
+	memcpy(h + 48, &x->h3, 2);
+#else
+	memcpy(h, x->hdr, DP_VXLAN_HLEN_IPV4);
+#endif
+	dp_encap_patch_ipv4(h, len, x->csum_base, sport, x->vni_word, !offload);
 	if (offload) {
 		/* The outer header is the only one the port must look at:
 		 * a plain IPv4 packet as far as the checksum goes. */
@@ -316,8 +360,9 @@ dp_encap_one(struct dp_lcore *lc, const struct map_seg *seg, const struct map_vt
 {
 	struct encap_run r = {
 	        .seg = seg->idx, .vtep = t->vtep, .pkts = 1, .bytes = rte_pktmbuf_pkt_len(m)};
+	const struct encap_tmpl x = encap_tmpl_load(seg, t, lc->port[t->port].tx_ip_cksum);
 
-	if (unlikely(encap_hdr(seg, t, lc->port[t->port].tx_ip_cksum, m, sport) < 0)) {
+	if (unlikely(encap_hdr(&x, m, sport) < 0)) {
 		dp_drop(lc, m, DP_DROP_NO_MBUF);
 		return;
 	}
@@ -325,15 +370,14 @@ dp_encap_one(struct dp_lcore *lc, const struct map_seg *seg, const struct map_vt
 	dp_tx_enqueue(lc, t->port, m);
 }
 
-/* Pass 3 for a frame with a remote destination (VTEP @p t, resolved,
- * @p offload its port's checksum offload), queued through @p txc (the
- * underlay: every template sends there). @p inner_max is the longest
- * inner frame the underlay's MTU carries. @return 1 if sent, its inner
- * length added to @p bytes. */
+/* Pass 3 for a frame with a remote destination (its header from @p x: a
+ * resolved VTEP), queued through @p txc (the underlay: every template
+ * sends there). @p inner_max is the longest inner frame the underlay's MTU
+ * carries. @return 1 if sent, its inner length added to @p bytes. */
 static inline unsigned
 encap_unicast(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m, bool tagged,
-              uint32_t h, const struct map_vtep_tmpl *t, bool offload, uint32_t inner_max,
-              uint64_t *bytes, struct dp_txc *txc)
+              uint32_t h, const struct encap_tmpl *x, uint32_t inner_max, uint64_t *bytes,
+              struct dp_txc *txc)
 {
 	uint32_t len;
 
@@ -347,7 +391,7 @@ encap_unicast(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m
 		DP_STAT_ADD(lc->seg_stats[seg->idx].drops, 1);
 		return 0;
 	}
-	if (unlikely(encap_hdr(seg, t, offload, m, dp_udp_sport(h)) < 0)) {
+	if (unlikely(encap_hdr(x, m, dp_udp_sport(h)) < 0)) {
 		dp_drop(lc, m, DP_DROP_NO_MBUF);
 		return 0;
 	}
@@ -409,13 +453,14 @@ encap_forward(struct dp_lcore *lc, const struct encap_ctx *e)
 				t_offload = t_ok && lc->port[t->port].tx_ip_cksum;
 			}
 			if (likely(t_ok)) {
+				const struct encap_tmpl x = encap_tmpl_load(seg, t, t_offload);
 				uint64_t bytes = 0;
 				unsigned sent = 0;
 
 				for (i = e->first[k]; i < end; i++)
 					sent += encap_unicast(lc, seg, e->m[i], e->tagged[i],
-					                      e->hash[i], t, t_offload, inner_max,
-					                      &bytes, &txc);
+					                      e->hash[i], &x, inner_max, &bytes,
+					                      &txc);
 				/* The tx cursor's bytes, once for the run. */
 				txc.bytes += bytes + (uint64_t)sent * DP_VXLAN_HLEN_IPV4;
 				encap_run_add(lc, &run, seg->idx, t->vtep, sent, bytes);

@@ -79,8 +79,8 @@ void dp_ul_classify_slow(const uint8_t *p, uint32_t len, const struct dp_ul_ctx 
 
 /**
  * Is the checksum of the 20-byte IPv4 header at @p ip right? Five 32-bit
- * adds and a fold: the ones'-complement sum of 16-bit words is the same
- * however the words are grouped (RFC 1071), and this is several times
+ * adds and a remainder: the ones'-complement sum of 16-bit words is the
+ * same however the words are grouped (RFC 1071), and this is several times
  * cheaper than the generic byte loop.
  */
 static inline bool
@@ -99,11 +99,12 @@ dp_ipv4_cksum20_ok(const uint8_t *ip)
 	memcpy(&w3, ip + 12, 4);
 	memcpy(&w4, ip + 16, 4);
 	s = (uint64_t)w0 + w1 + w2 + w3 + w4;
-	s = (s & 0xffffffff) + (s >> 32);
-	s = (s & 0xffffffff) + (s >> 32);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return s == 0xffff;
+	/* Ones'-complement addition is addition modulo 0xffff (2^16 = 1
+	 * there, so a 32-bit word counts as its two halves): the folded sum
+	 * is 0xffff - a valid header - exactly when the sum is a non-zero
+	 * multiple of 0xffff. A remainder by a constant is a multiply and a
+	 * shift, where folding 64 bits down to 16 took four dependent steps. */
+	return s != 0 && s % 0xffff == 0;
 }
 
 /**
@@ -250,7 +251,7 @@ dp_csum_fold(uint32_t sum)
  * Write the per-packet fields of an IPv4 VXLAN header already copied from
  * its template at @p h (50 bytes): lengths, checksum, source port, VNI.
  * @param inner_len inner frame length.
- * @param csum_base the template's ip_csum_base (see mapping/map.h).
+ * @param csum_base the template's ip_csum_base, folded (see mapping/map.h).
  * @param sw_csum compute the IPv4 checksum (no offload).
  */
 static inline void
@@ -262,7 +263,9 @@ dp_encap_patch_ipv4(uint8_t *h, uint32_t inner_len, uint32_t csum_base, rte_be16
 
 	memcpy(h + 14 + 2, &tot, 2);
 	if (sw_csum) {
-		uint16_t c = (uint16_t)~dp_csum_fold(csum_base + tot);
+		/* csum_base is folded already: one fold (mapping/map.h). */
+		uint32_t s = csum_base + tot;
+		uint16_t c = (uint16_t) ~((s & 0xffff) + (s >> 16));
 
 		memcpy(h + 14 + 10, &c, 2);
 	}

@@ -176,9 +176,10 @@ map_fdb_val_make(enum map_fdb_type type, uint16_t idx, uint16_t vlan, enum map_s
  * In hdr: MACs, addresses, TTL, TOS, DF, protocol, UDP destination port and
  * the VXLAN I flag are final; IPv4 total length, IPv4 checksum, UDP length,
  * UDP source port and VNI are zero and patched per packet. ip_csum_base is
- * the unfolded ones'-complement sum of the IPv4 header with total length
- * and checksum zero, so the per-packet checksum is
- *   ~fold(ip_csum_base + total_length).
+ * the ones'-complement sum of the IPv4 header with total length and
+ * checksum zero, folded to 16 bits (at most 0xffff), so the per-packet
+ * checksum is ~fold(ip_csum_base + total_length) with a single fold: the
+ * sum is at most 0x1fffe, and one fold of that is at most 0xffff.
  * Immutable once published; replaced (RCU) when the next-hop MAC changes.
  *
  * Byte order of ip_csum_base: the header is summed as network-order 16-bit
@@ -216,9 +217,7 @@ map_tmpl_ipv4_cksum(const struct map_vtep_tmpl *t, rte_be16_t total_len_be)
 {
 	uint32_t s = t->ip_csum_base + (uint32_t)total_len_be;
 
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (rte_be16_t)~s;
+	return (rte_be16_t) ~((s & 0xffff) + (s >> 16)); /* one fold: see above */
 }
 
 struct map_underlay;

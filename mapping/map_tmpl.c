@@ -57,6 +57,11 @@ map_tmpl_build_ipv4(struct map_vtep_tmpl *t, const struct map_underlay *u, rte_b
 		memcpy(&w, t->hdr + MAP_TMPL4_IP_OFF + i, sizeof(w));
 		sum += w;
 	}
+	/* Folded to 16 bits here, once, so the per-packet checksum needs
+	 * one fold instead of two (the base and a length sum to at most
+	 * 0x1fffe, whose fold is at most 0xffff). */
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
 	t->ip_csum_base = sum;
 	t->hdr_len = MAP_TMPL4_LEN;
 	t->af = AF_INET;

@@ -274,7 +274,8 @@ tmpl_ipv4(uint8_t *h)
 	t_put16(h + 36, T_VXLAN_PORT);
 	h[42] = 0x08;
 	(void)zero;
-	return __rte_raw_cksum(ip, 20, 0);
+	/* Folded, as map_tmpl_build_ipv4() stores it. */
+	return __rte_raw_cksum_reduce(__rte_raw_cksum(ip, 20, 0));
 }
 
 static void
@@ -555,6 +556,19 @@ test_ipv4_cksum20(void **state)
 		ip[x % 20] ^= (uint8_t)(1u << (x >> 8) % 8);
 		assert_int_equal(dp_ipv4_cksum20_ok(ip), rte_raw_cksum(ip, 20) == 0xffff);
 	}
+	/* The edges of "a non-zero multiple of 0xffff": all zeros sums to 0
+	 * (folded 0: wrong), all ones to 10 x 0xffff (folded 0xffff: right),
+	 * and a header whose words sum to exactly 0xffff. */
+	memset(ip, 0, sizeof(ip));
+	assert_false(dp_ipv4_cksum20_ok(ip));
+	memset(ip, 0xff, sizeof(ip));
+	assert_true(dp_ipv4_cksum20_ok(ip));
+	assert_int_equal(rte_raw_cksum(ip, 20), 0xffff);
+	memset(ip, 0, sizeof(ip));
+	ip[0] = 0xff, ip[1] = 0xff;
+	assert_true(dp_ipv4_cksum20_ok(ip));
+	ip[19] = 1;
+	assert_false(dp_ipv4_cksum20_ok(ip));
 }
 
 int

@@ -168,6 +168,8 @@ tmpl_check(const struct map_vtep_tmpl *t, uint16_t idx)
 		memcpy(&w, t->hdr + MAP_TMPL4_IP_OFF + k, 2);
 		sum += w;
 	}
+	sum = (sum & 0xffff) + (sum >> 16); /* stored folded */
+	sum = (sum & 0xffff) + (sum >> 16);
 	if (sum != t->ip_csum_base)
 		return "template checksum base";
 	if (t->resolved ? t->hdr[0] != 0x02 : t->hdr[0] != 0)
