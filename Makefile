@@ -6,7 +6,7 @@ ASAN_BUILD ?= build-asan
 ARGS       ?=
 MESON_OPTS ?=
 
-.PHONY: all deps build build-asan test test-quick demo bench bench-micro soak fuzz install clean format check-format
+.PHONY: all deps build build-asan test test-quick demo bench bench-micro bench-instr soak fuzz install clean format check-format
 
 all: build
 
@@ -44,6 +44,9 @@ bench: build
 
 bench-micro: build
 	@$(BUILD)/bench/vtep-bench-micro $(ARGS)
+
+bench-instr: build
+	@bench/instr.sh --build $(BUILD) $(ARGS)
 
 soak: build
 	@tests/soak/soak.sh $(ARGS)
