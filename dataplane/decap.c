@@ -28,6 +28,7 @@ struct decap_ctx {
 	uint16_t nb;
 	uint32_t last_vni;
 	const struct map_seg *last_seg;
+	uint64_t good_src; /* the last accepted outer source, or DP_UL_SRC_NONE */
 	struct rte_mbuf *m[DP_BURST_MAX];
 	const struct map_seg *seg[DP_BURST_MAX];
 	rte_be32_t src_ip[DP_BURST_MAX];
@@ -126,12 +127,13 @@ decap_classify(struct dp_lcore *lc, uint16_t port, const struct dp_ul_ctx *c, st
 	unsigned n = d->nb;
 	uint16_t idx;
 
-	dp_ul_classify(p, rte_pktmbuf_data_len(m), c, decap_outer_cksum_good(&lc->port[port], m),
-	               &info);
+	dp_ul_classify_from(p, rte_pktmbuf_data_len(m), c,
+	                    decap_outer_cksum_good(&lc->port[port], m), d->good_src, &info);
 	if (unlikely(info.kind != DP_UL_VXLAN)) {
 		decap_other(lc, port, m, info);
 		return false;
 	}
+	d->good_src = info.src_ip;
 	/* Packets of a burst mostly share a VNI: its segment is looked up
 	 * once (the pointer stays valid for the whole pass, RCU). */
 	if (likely(info.vni == d->last_vni && d->last_seg != NULL)) {
@@ -320,6 +322,7 @@ dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, ui
 
 	d.nb = 0;
 	d.last_seg = NULL;
+	d.good_src = DP_UL_SRC_NONE;
 	for (i = 0; i < nb && i < DP_PREFETCH; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < nb; i++) {

@@ -19,14 +19,6 @@ ul_drop(struct dp_ul_info *out, enum dp_drop reason)
 	out->drop = (uint8_t)reason;
 }
 
-static bool
-ip_src_martian(rte_be32_t src, const struct dp_ul_ctx *c)
-{
-	uint8_t first = ((const uint8_t *)&src)[0];
-
-	return src == 0 || first >= 224 || first == 127 || src == c->vtep_ip || src == c->port_ip;
-}
-
 /* UDP checksum over the pseudo header and @p ulen bytes of datagram. */
 static bool
 udp_cksum_ok(const uint8_t *ip, const uint8_t *udp, uint16_t ulen)
@@ -123,7 +115,7 @@ ul_check_ipv4(const uint8_t *ip, uint32_t l3_len, const struct dp_ul_ctx *c, boo
 		ul_drop(out, DP_DROP_IP_NOT_LOCAL);
 		return 0;
 	}
-	if (ip_src_martian(src, c)) {
+	if (dp_ul_src_martian(src, c)) {
 		ul_drop(out, DP_DROP_IP_SRC);
 		return 0;
 	}

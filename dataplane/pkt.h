@@ -69,6 +69,24 @@ struct dp_ul_info {
 };
 
 /**
+ * Is @p src (network order) no sender of VXLAN to us: 0.0.0.0/8 ("this
+ * network", RFC 1122), loopback, multicast or reserved (224/3), or one of
+ * our own addresses (a loop)? Such packets are dropped as DP_DROP_IP_SRC,
+ * and their inner sources never learned.
+ */
+static inline bool
+dp_ul_src_martian(rte_be32_t src, const struct dp_ul_ctx *c)
+{
+	const uint8_t first = ((const uint8_t *)&src)[0];
+
+	return first == 0 || first == 127 || first >= 224 || src == c->vtep_ip || src == c->port_ip;
+}
+
+/* No sender known to be good yet (dp_ul_classify_from()): wider than any
+ * address, so it equals none. */
+#define DP_UL_SRC_NONE ((uint64_t)1 << 32)
+
+/**
  * Slow, exhaustive classification of an underlay frame: finds the exact
  * drop reason of a bad frame, or accepts what the fast path leaves to it
  * (IP options, a non-zero UDP checksum, ARP, ICMP).
@@ -112,15 +130,18 @@ dp_ipv4_cksum20_ok(const uint8_t *ip)
  * to our VXLAN port with checksum 0, valid VXLAN header - is decided here
  * with one masked compare of the first 64 bytes and a handful of compares;
  * anything else goes to dp_ul_classify_slow().
+ * @param good_src an outer source address this function has accepted
+ *   before (a DP_UL_VXLAN result's src_ip), or DP_UL_SRC_NONE. A frame
+ *   from it skips the martian checks (dp_ul_src_martian(): a function of
+ *   the address alone): the frames of a burst mostly come from one VTEP.
  */
 static inline void
-dp_ul_classify(const uint8_t *p, uint32_t len, const struct dp_ul_ctx *c, bool ip_cksum_good,
-               struct dp_ul_info *out)
+dp_ul_classify_from(const uint8_t *p, uint32_t len, const struct dp_ul_ctx *c, bool ip_cksum_good,
+                    uint64_t good_src, struct dp_ul_info *out)
 {
 	const uint8_t *ip = p + RTE_ETHER_HDR_LEN;
 	uint16_t tot, ulen;
 	uint32_t src, w1;
-	uint8_t src0;
 
 	if (unlikely(len < DP_VXLAN_MIN_LEN))
 		goto slow;
@@ -161,10 +182,10 @@ dp_ul_classify(const uint8_t *p, uint32_t len, const struct dp_ul_ctx *c, bool i
 	memcpy(&ulen, ip + 24, 2);
 	memcpy(&src, ip + 12, 4);
 	tot = rte_be_to_cpu_16(tot);
-	src0 = ip[12];
 	if (unlikely(tot > len - RTE_ETHER_HDR_LEN || tot < 20 + 8 + 8 + RTE_ETHER_HDR_LEN ||
-	             rte_be_to_cpu_16(ulen) != tot - 20 || ip[8] == 0 || src == c->vtep_ip ||
-	             src == c->port_ip || src0 == 0 || src0 == 127 || src0 >= 224))
+	             rte_be_to_cpu_16(ulen) != tot - 20 || ip[8] == 0))
+		goto slow;
+	if (src != good_src && unlikely(dp_ul_src_martian(src, c)))
 		goto slow;
 	if (!ip_cksum_good && unlikely(!dp_ipv4_cksum20_ok(ip)))
 		goto slow;
@@ -185,6 +206,14 @@ slow : {
 	dp_ul_classify_slow(p, len, c, ip_cksum_good, &slow_info);
 	*out = slow_info;
 }
+}
+
+/** dp_ul_classify_from() with no sender known to be good. */
+static inline void
+dp_ul_classify(const uint8_t *p, uint32_t len, const struct dp_ul_ctx *c, bool ip_cksum_good,
+               struct dp_ul_info *out)
+{
+	dp_ul_classify_from(p, len, c, ip_cksum_good, DP_UL_SRC_NONE, out);
 }
 
 /* CRC32-C steps of the flow hash: the instruction itself where the build

@@ -123,6 +123,7 @@ static void m_src_mcast(struct t_vxlan *v) { v->src_ip = T_IPV4(239, 1, 1, 1); }
 static void m_src_own(struct t_vxlan *v) { v->src_ip = T_OUR_IP; }
 static void m_src_zero(struct t_vxlan *v) { v->src_ip = 0; }
 static void m_src_loop(struct t_vxlan *v) { v->src_ip = T_IPV4(127, 0, 0, 1); }
+static void m_src_net0(struct t_vxlan *v) { v->src_ip = T_IPV4(0, 1, 2, 3); }
 static void m_tcp(struct t_vxlan *v) { v->proto = 6; }
 static void m_icmp(struct t_vxlan *v) { v->proto = 1; }
 static void m_ulen_big(struct t_vxlan *v) { v->ulen_delta = 1; }
@@ -157,6 +158,7 @@ static const struct drop_case drop_cases[] = {
         {"our own source", m_src_own, 0, DP_UL_DROP, DP_DROP_IP_SRC},
         {"zero source", m_src_zero, 0, DP_UL_DROP, DP_DROP_IP_SRC},
         {"loopback source", m_src_loop, 0, DP_UL_DROP, DP_DROP_IP_SRC},
+        {"\"this network\" source (0/8)", m_src_net0, 0, DP_UL_DROP, DP_DROP_IP_SRC},
         {"TCP to us", m_tcp, 0, DP_UL_DROP, DP_DROP_IP_PROTO},
         {"UDP length beyond IP payload", m_ulen_big, 0, DP_UL_DROP, DP_DROP_UDP_LENGTH},
         {"UDP length below 8", m_ulen_tiny, 0, DP_UL_DROP, DP_DROP_UDP_LENGTH},
@@ -240,6 +242,19 @@ test_fast_equals_slow(void **state)
 		dp_ul_classify(buf, len, &ctx, false, &a);
 		dp_ul_classify_slow(buf, len, &ctx, false, &b);
 		assert_int_equal(a.kind, b.kind);
+		/* Mid-burst, after a frame of the default peer was accepted:
+		 * the same verdict, with or without the martian checks. */
+		{
+			struct dp_ul_info c;
+
+			memset(&c, 0, sizeof(c));
+			dp_ul_classify_from(buf, len, &ctx, false, rte_cpu_to_be_32(T_PEER_IP), &c);
+			assert_int_equal(c.kind, b.kind);
+			if (c.kind == DP_UL_DROP)
+				assert_int_equal(c.drop, b.drop);
+			if (c.kind == DP_UL_VXLAN)
+				assert_int_equal(c.src_ip, b.src_ip);
+		}
 		if (a.kind == DP_UL_DROP)
 			assert_int_equal(a.drop, b.drop);
 		if (a.kind == DP_UL_VXLAN) {
