@@ -159,10 +159,19 @@ decap_classify(struct dp_lcore *lc, uint16_t port, const struct dp_ul_ctx *c, st
 		DP_STAT_ADD(lc->seg_stats[idx].drops, 1);
 		return false;
 	}
-	/* Leave only the inner frame (and room for a tag) in the mbuf. */
-	rte_pktmbuf_adj(m, info.inner_off);
-	if (rte_pktmbuf_pkt_len(m) > info.inner_len)
-		rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - info.inner_len);
+	/* Leave only the inner frame (and room for a tag) in the mbuf. The
+	 * classifier found it whole in the first segment (its lengths were
+	 * checked against the segment's), so a single-segment mbuf needs no
+	 * checks: set, do not adjust. */
+	if (likely(m->nb_segs == 1)) {
+		m->data_off = (uint16_t)(m->data_off + info.inner_off);
+		m->data_len = info.inner_len;
+		m->pkt_len = info.inner_len;
+	} else {
+		rte_pktmbuf_adj(m, info.inner_off);
+		if (rte_pktmbuf_pkt_len(m) > info.inner_len)
+			rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - info.inner_len);
+	}
 	d->m[n] = m;
 	d->seg[n] = seg;
 	d->src_ip[n] = info.src_ip;
@@ -255,7 +264,7 @@ decap_learn_burst(struct dp_lcore *lc, struct decap_ctx *d)
  * the compiler, which would load them again for every frame. */
 struct decap_to {
 	const struct map_seg *seg;
-	rte_be16_t vlan_tci;
+	rte_be32_t tag; /* the 802.1Q tag as it goes on the wire: TPID, TCI */
 	bool tagged;
 	uint16_t max_frame;
 	uint16_t port;
@@ -266,7 +275,8 @@ decap_to_load(const struct dp_lcore *lc, const struct map_seg *seg, struct decap
 {
 	to->seg = seg;
 	to->tagged = seg->vlan != MAP_VLAN_UNTAGGED;
-	to->vlan_tci = seg->vlan_tci;
+	to->tag = rte_cpu_to_be_32((uint32_t)RTE_ETHER_TYPE_VLAN << 16 |
+	                           rte_be_to_cpu_16(seg->vlan_tci));
 	to->port = seg->port;
 	to->max_frame = lc->port[seg->port].max_frame;
 }
@@ -283,11 +293,9 @@ decap_deliver(struct dp_lcore *lc, const struct decap_to *to, struct rte_mbuf *m
 	if (to->tagged) {
 		/* The outer headers just left 50 bytes of headroom. */
 		uint8_t *p = dp_mbuf_push(m, sizeof(struct rte_vlan_hdr));
-		rte_be16_t tpid = RTE_BE16(RTE_ETHER_TYPE_VLAN);
 
 		memmove(p, p + 4, 12);
-		memcpy(p + 12, &tpid, 2);
-		memcpy(p + 14, &to->vlan_tci, 2);
+		memcpy(p + 12, &to->tag, 4);
 		len += 4;
 	}
 	if (unlikely(len > to->max_frame)) {

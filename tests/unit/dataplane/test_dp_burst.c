@@ -170,6 +170,48 @@ test_decap_runs(void **state)
 	assert_int_equal(dp_fixture_in_use(&fx), fx.base_in_use);
 }
 
+/* A VXLAN packet whose mbuf has a second segment (trailing bytes a port
+ * delivered in another buffer): the inner frame is in the first, the rest
+ * is trimmed, and what leaves is exactly the tagged inner frame. (The
+ * single-segment fast path sets the lengths without checks; this is the
+ * other path.) */
+static void
+test_decap_two_segments(void **state)
+{
+	struct t_vxlan v = t_vxlan_default();
+	const struct dp_txb *b = &fx.lc->tx[DPF_PORT_ACCESS];
+	struct rte_mbuf *m, *tail;
+	struct dp_counters a, c;
+	uint8_t buf[256], *p;
+	uint32_t len;
+
+	(void)state;
+	len = t_vxlan_build(&v, buf);
+	m = mbuf_of(buf, len);
+	tail = rte_pktmbuf_alloc(fx.dp->pool);
+	assert_non_null(tail);
+	p = (uint8_t *)rte_pktmbuf_append(tail, 20);
+	assert_non_null(p);
+	memset(p, 0xab, 20);
+	assert_int_equal(rte_pktmbuf_chain(m, tail), 0);
+	assert_int_equal(rte_pktmbuf_pkt_len(m), len + 20);
+	dp_counters_read(fx.dp, &c);
+	dp_fixture_input(&fx, DPF_PORT_UNDERLAY, &m, 1);
+	assert_int_equal(b->nb, 1);
+	/* Segment 5001 is tagged (VLAN 100): the inner frame plus the tag. */
+	assert_int_equal(rte_pktmbuf_pkt_len(b->pkts[0]), v.inner_len + 4);
+	p = rte_pktmbuf_mtod(b->pkts[0], uint8_t *);
+	assert_int_equal(p[12] << 8 | p[13], 0x8100);
+	assert_int_equal((p[14] << 8 | p[15]) & 0xfff, 100);
+	assert_memory_equal(p, buf + 50, 12);
+	assert_memory_equal(p + 16, buf + 50 + 12, v.inner_len - 12);
+	dp_fixture_flush(&fx);
+	dp_counters_read(fx.dp, &a);
+	assert_int_equal(a.decap_pkts - c.decap_pkts, 1);
+	assert_int_equal(dp_counters_drops(&a), dp_counters_drops(&c));
+	assert_int_equal(dp_fixture_in_use(&fx), fx.base_in_use);
+}
+
 /* The classifier skips the martian checks for a sender it accepted
  * earlier in the burst (dp_ul_classify_from()); senders that are not that
  * one still get them: in one burst, martian sources between frames of a
@@ -488,6 +530,7 @@ main(void)
 	        cmocka_unit_test(test_decap_dropped_once),
 	        cmocka_unit_test(test_decap_runs),
 	        cmocka_unit_test(test_decap_martian_mid_burst),
+	        cmocka_unit_test(test_decap_two_segments),
 	        cmocka_unit_test(test_access_flooded),
 	        cmocka_unit_test(test_access_unresolved),
 	        cmocka_unit_test(test_encap_runs),
