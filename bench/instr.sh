@@ -12,7 +12,7 @@
 # that no instruction count shows - confirm a gain with `make bench-micro`.
 #
 #   bench/instr.sh [--dirs encap,decap,flood] [--entries 1000000]
-#                  [--flows 1024] [--dsts 1] [--bursts 500] [--build DIR]
+#                  [--flows 1024] [--dsts 1] [--vlan 0] [--bursts 500] [--build DIR]
 #
 # For each direction: the instructions inside dp_burst_input() (one call
 # per burst of 32: the dataplane's work and its transmit), split into the
@@ -22,16 +22,17 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 build="$here/../build"
-dirs="encap,decap" entries=1000000 flows=1024 dsts=1 bursts=500
+dirs="encap,decap" entries=1000000 flows=1024 dsts=1 vlan=0 bursts=500
 while [[ $# -gt 0 ]]; do
 	case "$1" in
 	--dirs) dirs=$2; shift 2 ;;
 	--entries) entries=$2; shift 2 ;;
 	--flows) flows=$2; shift 2 ;;
 	--dsts) dsts=$2; shift 2 ;;
+	--vlan) vlan=$2; shift 2 ;;
 	--bursts) bursts=$2; shift 2 ;;
 	--build) build=$2; shift 2 ;;
-	*) echo "usage: $0 [--dirs encap,decap,flood] [--entries N] [--flows N] [--dsts N] [--bursts N] [--build DIR]" >&2
+	*) echo "usage: $0 [--dirs encap,decap,flood] [--entries N] [--flows N] [--dsts N] [--vlan N] [--bursts N] [--build DIR]" >&2
 	   exit 2 ;;
 	esac
 done
@@ -43,7 +44,7 @@ command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null ||
 work=$(mktemp -d /tmp/vtep-instr.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-printf '%-6s %8s %6s %5s | %9s %9s %9s\n' dir fdb flows dsts "all/pkt" "tx/pkt" "work/pkt"
+printf '%-6s %8s %6s %5s %4s | %9s %9s %9s\n' dir fdb flows dsts vlan "all/pkt" "tx/pkt" "work/pkt"
 json=""
 # count DIR BURSTS: "all calls tx" of one valgrind run.
 count() {
@@ -54,7 +55,7 @@ count() {
 		--toggle-collect=dp_burst_input \
 		"$micro" -l 0,1 --no-pci --no-huge -m 1024 --no-shconf --no-telemetry \
 		--file-prefix "vtep-instr-$$" --log-level=lib.eal:warning -- \
-		--entries "$entries" --flows "$flows" --dsts "$dsts" --lens 60 \
+		--entries "$entries" --flows "$flows" --dsts "$dsts" --vlan "$vlan" --lens 60 \
 		--dirs "$dir" --repeat 1 --bursts "$nb" >"$work/micro.$dir" 2>&1 ||
 		{ echo "instr: $dir: valgrind run failed:" >&2; tail -5 "$work/micro.$dir" >&2; return 1; }
 	# "N (p%)  >   file:dp_burst_input (Cx)": the calls (bursts of 32);
@@ -83,8 +84,8 @@ for dir in "${dir_list[@]}"; do
 	pkts=$(((calls2 - calls1) * 32))
 	read -r a t w < <(awk -v a=$((all2 - all1)) -v t=$((tx2 - tx1)) -v p="$pkts" \
 		'BEGIN { printf "%.1f %.1f %.1f\n", a / p, t / p, (a - t) / p }')
-	printf '%-6s %8s %6s %5s | %9s %9s %9s\n' "$dir" "$fdb" "$flows" "$dsts" "$a" "$t" "$w"
-	json+="${json:+,}{\"dir\":\"$dir\",\"fdb_entries\":$fdb,\"flows\":$flows,\"dsts\":$dsts,\"packets\":$pkts,\"instr_all\":$a,\"instr_tx\":$t,\"instr_work\":$w}"
+	printf '%-6s %8s %6s %5s %4s | %9s %9s %9s\n' "$dir" "$fdb" "$flows" "$dsts" "$vlan" "$a" "$t" "$w"
+	json+="${json:+,}{\"dir\":\"$dir\",\"fdb_entries\":$fdb,\"flows\":$flows,\"dsts\":$dsts,\"vlan\":$vlan,\"packets\":$pkts,\"instr_all\":$a,\"instr_tx\":$t,\"instr_work\":$w}"
 done
 echo "all: instructions in dp_burst_input per input packet; tx: of them in the PMD's"
 echo "transmit (freeing the mbufs); work: vtepd's own (all - tx). Deterministic: compare commits."

@@ -26,7 +26,9 @@
  *
  * Usage: vtep-bench-micro [EAL args --] [--entries 1,1000,1000000]
  *        [--flows 1024] [--lens 60,1496] [--dirs encap,decap,flood]
- *        [--bursts 20000] [--repeat 15] [--flood-vteps 4] [--dsts 1]
+ *        [--bursts 20000] [--repeat 15] [--flood-vteps 4] [--dsts 1] [--vlan 0]
+ * --vlan N puts the segment on VLAN N of the access port: encap's input
+ * frames carry the tag (removed before encapsulation), decap pushes it.
  * Without EAL args: -l 0,1 --no-huge -m 2048 --no-pci, private prefix.
  * Prints a table, then one JSON line. Not a pass/fail test.
  *
@@ -75,6 +77,7 @@ struct micro_opts {
 	unsigned repeat;
 	unsigned flood_vteps;
 	uint32_t dsts; /* encap destinations */
+	uint16_t vlan; /* the segment's VLAN on the access port (0: untagged) */
 };
 
 struct micro_result {
@@ -208,7 +211,7 @@ micro_seg_create(struct micro *mb)
 	struct map_seg_conf sc = {.name = "bench",
 	                          .vni = BENCH_VNI,
 	                          .port = 0,
-	                          .vlan = MAP_VLAN_UNTAGGED,
+	                          .vlan = mb->o.vlan,
 	                          .ageing_s = 300,
 	                          .flood = flood,
 	                          .nb_flood = (uint16_t)mb->o.flood_vteps};
@@ -241,7 +244,7 @@ micro_fill(struct micro *mb, uint32_t nb)
 	int r;
 
 	for (uint32_t i = mb->nb_filler; i < nb; i++) {
-		struct map_dest d = {.type = MAP_FDB_LOCAL, .port = 0, .vlan = MAP_VLAN_UNTAGGED};
+		struct map_dest d = {.type = MAP_FDB_LOCAL, .port = 0, .vlan = mb->o.vlan};
 
 		if (i & 1)
 			d = (struct map_dest){.type = MAP_FDB_REMOTE,
@@ -271,7 +274,7 @@ static int
 micro_traffic_entries(struct micro *mb, enum micro_dir dir, uint32_t flows)
 {
 	uint32_t now = map_now_s(mb->m, rte_rdtsc());
-	struct map_dest local = {.type = MAP_FDB_LOCAL, .port = 0, .vlan = MAP_VLAN_UNTAGGED};
+	struct map_dest local = {.type = MAP_FDB_LOCAL, .port = 0, .vlan = mb->o.vlan};
 	struct map_dest remote = {.type = MAP_FDB_REMOTE, .vtep_ip = remote_ip(0)};
 	unsigned own = dir == MICRO_DECAP; /* 0: access sources, 1: remote sources */
 	uint8_t mac[6];
@@ -383,13 +386,29 @@ micro_case_main(void *arg)
 	return 0;
 }
 
+/* Insert an 802.1Q tag with @p vlan after the MACs of the @p len-byte
+ * frame at @p p (the buffer has room for 4 more bytes). */
+static void
+micro_tag(uint8_t *p, uint16_t len, uint16_t vlan)
+{
+	memmove(p + 16, p + 12, (size_t)len - 12);
+	p[12] = 0x81;
+	p[13] = 0x00;
+	p[14] = (uint8_t)(vlan >> 8);
+	p[15] = (uint8_t)vlan;
+}
+
 /* The input frames of a case: plain frames for encap and flood (flood: to
- * the broadcast address), VXLAN packets for decap. */
+ * the broadcast address), tagged with @p vlan when it is not 0 (they leave
+ * the gateway without it: a frame of @p len bytes is encapsulated), VXLAN
+ * packets for decap (whose delivery pushes the tag). */
 static uint8_t *
-micro_frames(enum micro_dir dir, uint32_t flows, uint32_t dsts, uint16_t len, uint16_t *frame_len)
+micro_frames(enum micro_dir dir, uint32_t flows, uint32_t dsts, uint16_t len, uint16_t vlan,
+             uint16_t *frame_len)
 {
 	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-	uint16_t flen = dir == MICRO_DECAP ? (uint16_t)(len + BENCH_VXLAN_HLEN) : len;
+	uint16_t flen = dir == MICRO_DECAP ? (uint16_t)(len + BENCH_VXLAN_HLEN)
+	                                   : (uint16_t)(len + (vlan != 0 ? 4 : 0));
 	uint8_t *f = malloc((size_t)flows * flen), inner[BENCH_FRAME_MAX];
 
 	if (f == NULL)
@@ -410,6 +429,8 @@ micro_frames(enum micro_dir dir, uint32_t flows, uint32_t dsts, uint16_t len, ui
 		} else {
 			bench_inner_frame(p, i, len, BENCH_SRC_ACCESS, NULL);
 		}
+		if (dir != MICRO_DECAP && vlan != 0)
+			micro_tag(p, len, vlan);
 	}
 	*frame_len = flen;
 	return f;
@@ -429,7 +450,7 @@ micro_case(struct micro *mb, enum micro_dir dir, uint16_t len, uint32_t entries)
 	r = micro_traffic_entries(mb, dir, flows);
 	if (r < 0)
 		return r;
-	c.frames = micro_frames(dir, flows, mb->o.dsts, len, &c.frame_len);
+	c.frames = micro_frames(dir, flows, mb->o.dsts, len, mb->o.vlan, &c.frame_len);
 	if (c.frames == NULL)
 		return -ENOMEM;
 	c.nb_frames = flows;
@@ -494,6 +515,7 @@ parse_opts(int argc, char **argv, struct micro_opts *o)
 	        {"repeat", required_argument, NULL, 'r'},
 	        {"flood-vteps", required_argument, NULL, 'v'},
 	        {"dsts", required_argument, NULL, 't'},
+	        {"vlan", required_argument, NULL, 'g'},
 	        {NULL, 0, NULL, 0},
 	};
 	uint32_t v[MICRO_MAX_LIST];
@@ -530,6 +552,15 @@ parse_opts(int argc, char **argv, struct micro_opts *o)
 			for (unsigned d = 0; d < MICRO_NB_DIRS; d++)
 				o->dirs[d] = strstr(optarg, dir_names[d]) != NULL;
 			break;
+		case 'g': { /* 0 (untagged) is a value here */
+			char *end;
+			unsigned long vid = strtoul(optarg, &end, 10);
+
+			if (end == optarg || *end != '\0' || vid > 4094)
+				return -1;
+			o->vlan = (uint16_t)vid;
+			break;
+		}
 		case 'f':
 		case 'b':
 		case 'r':
@@ -566,6 +597,10 @@ print_results(const struct micro *mb)
 	printf("\nvtep-bench-micro: cycles per input packet, one lcore, TSC %.0f MHz, bursts of "
 	       "%d, %u interleaved runs of %u bursts each\n",
 	       hz / 1e6, MICRO_BURST, mb->o.repeat, mb->o.bursts);
+	if (mb->o.vlan != 0)
+		printf("segment on VLAN %u of the access port: encap input tagged, decap output "
+		       "tagged\n",
+		       mb->o.vlan);
 	printf("%-6s %5s %8s %6s %6s %4s | %6s %6s %6s | %6s %6s %6s | %6s\n", "dir", "len", "fdb",
 	       "flows", "dsts", "out", "io", "vtepd", "work", "io", "vtepd", "work", "Mpps");
 	printf("%-41s | %-20s | %-20s |\n", "", "best run", "median");
@@ -592,13 +627,13 @@ print_results(const struct micro *mb)
 		const struct micro_result *r = &mb->res[i];
 
 		printf("%s{\"dir\":\"%s\",\"frame_len\":%u,\"fdb_entries\":%u,\"flows\":%u,"
-		       "\"dsts\":%u,"
+		       "\"dsts\":%u,\"vlan\":%u,"
 		       "\"io_cyc\":%.1f,\"vtepd_cyc\":%.1f,\"work_cyc\":%.1f,\"io_med\":%.1f,"
 		       "\"vtepd_med\":%.1f,\"work_med\":%.1f,\"drops\":%" PRIu64
 		       ",\"events\":%" PRIu64 "}",
 		       i ? "," : "", dir_names[r->dir], r->len + 4, r->nb_fdb, r->flows, r->dsts,
-		       r->ref_best, r->dut_best, r->work_best, r->ref_med, r->dut_med, r->work_med,
-		       r->drops, r->events);
+		       mb->o.vlan, r->ref_best, r->dut_best, r->work_best, r->ref_med, r->dut_med,
+		       r->work_med, r->drops, r->events);
 	}
 	printf("]}\n");
 }
@@ -619,7 +654,7 @@ main(int argc, char **argv)
 		fprintf(stderr,
 		        "usage: vtep-bench-micro [EAL args --] [--entries N,..] [--flows N] "
 		        "[--lens N,..] [--dirs encap,decap,flood] [--bursts N] [--repeat N] "
-		        "[--flood-vteps N] [--dsts N]\n");
+		        "[--flood-vteps N] [--dsts N] [--vlan N]\n");
 		return 2;
 	}
 	if (rte_lcore_count() < 2) {
