@@ -294,7 +294,7 @@ decap_deliver(struct dp_lcore *lc, const struct decap_to *to, struct rte_mbuf *m
 		/* The outer headers just left 50 bytes of headroom. */
 		uint8_t *p = dp_mbuf_push(m, sizeof(struct rte_vlan_hdr));
 
-		memmove(p, p + 4, 12);
+		dp_move_macs(p, p + 4);
 		memcpy(p + 12, &to->tag, 4);
 		len += 4;
 	}

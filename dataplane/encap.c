@@ -277,7 +277,7 @@ encap_untag(struct rte_mbuf *m)
 {
 	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
 
-	memmove(p + 4, p, 12);
+	dp_move_macs(p + 4, p);
 	rte_pktmbuf_adj(m, 4);
 }
 
