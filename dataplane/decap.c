@@ -115,10 +115,12 @@ decap_outer_cksum_good(const struct dp_port_fast *pf, const struct rte_mbuf *m)
 	return (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD;
 }
 
-/* Pass 1 for one frame: @return true when it goes on. */
+/* Pass 1 for one frame: @return true when it goes on. @p hw_cksum: the
+ * port checks IPv4 checksums at all (else its flags are not read: a
+ * software port's are never set). */
 static inline bool
-decap_classify(struct dp_lcore *lc, uint16_t port, const struct dp_ul_ctx *c, struct rte_mbuf *m,
-               struct decap_ctx *d)
+decap_classify(struct dp_lcore *lc, uint16_t port, const struct dp_ul_ctx *c, bool hw_cksum,
+               struct rte_mbuf *m, struct decap_ctx *d)
 {
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 	const uint8_t *inner;
@@ -128,7 +130,8 @@ decap_classify(struct dp_lcore *lc, uint16_t port, const struct dp_ul_ctx *c, st
 	uint16_t idx;
 
 	dp_ul_classify_from(p, rte_pktmbuf_data_len(m), c,
-	                    decap_outer_cksum_good(&lc->port[port], m), d->good_src, &info);
+	                    hw_cksum && decap_outer_cksum_good(&lc->port[port], m), d->good_src,
+	                    &info);
 	if (unlikely(info.kind != DP_UL_VXLAN)) {
 		decap_other(lc, port, m, info);
 		return false;
@@ -324,6 +327,7 @@ dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, ui
 	struct dp_txc txc = {.b = NULL, .port = UINT16_MAX};
 	struct decap_to to = {.seg = NULL};
 	struct decap_ctx d;
+	const bool hw_cksum = lc->port[port].rx_ip_cksum || lc->port[port].rx_outer_ip_cksum;
 	uint64_t rx_bytes = 0;
 	unsigned nb_out = 0;
 	uint16_t i;
@@ -337,7 +341,7 @@ dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, ui
 		if (i + DP_PREFETCH < nb)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_PREFETCH], void *));
 		rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
-		decap_classify(lc, port, &lc->ul_ctx, pkts[i], &d);
+		decap_classify(lc, port, &lc->ul_ctx, hw_cksum, pkts[i], &d);
 	}
 	if (d.nb == 0)
 		return rx_bytes;

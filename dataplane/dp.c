@@ -129,6 +129,7 @@ lcore_create(struct dp *dp, unsigned idx)
 		lc->port[p].ethdev = port->ethdev;
 		lc->port[p].role = port->conf.role;
 		lc->port[p].tx_ip_cksum = port->tx_ip_cksum;
+		lc->port[p].rx_ip_cksum = port->rx_ip_cksum;
 		lc->port[p].rx_outer_ip_cksum = port->rx_outer_ip_cksum;
 		lc->port[p].mac = port->mac;
 		lc->port[p].max_frame = (uint16_t)(port->conf.mtu + RTE_ETHER_HDR_LEN +

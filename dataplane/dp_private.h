@@ -169,6 +169,7 @@ struct dp_port_fast {
 	uint16_t max_frame; /* largest frame we may send, without FCS */
 	uint8_t role;
 	bool tx_ip_cksum;       /* outer IPv4 checksum offload */
+	bool rx_ip_cksum;       /* the port checks IPv4 header checksums */
 	bool rx_outer_ip_cksum; /* the port checks outer IPv4 checksums of tunnels */
 	struct rte_ether_addr mac;
 };

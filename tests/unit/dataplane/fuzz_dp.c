@@ -93,6 +93,9 @@ mbuf_make(const uint8_t *hdr, const uint8_t *p, uint16_t len)
 		if (rte_pktmbuf_chain(m, tail) != 0)
 			fail("cannot chain", NULL);
 	}
+	/* Flags from a port that checks checksums (decap reads them only
+	 * from such a port). */
+	fx.lc->port[DPF_PORT_UNDERLAY].rx_ip_cksum = (hdr[0] & (FZ_CSUM_OK | FZ_CSUM_BAD)) != 0;
 	if (hdr[0] & FZ_CSUM_OK)
 		m->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_GOOD;
 	else if (hdr[0] & FZ_CSUM_BAD)

@@ -170,6 +170,39 @@ test_decap_runs(void **state)
 	assert_int_equal(dp_fixture_in_use(&fx), fx.base_in_use);
 }
 
+/* The port's checksum verdict is trusted only from a port that checks
+ * checksums: a packet with a wrong outer checksum flagged good is
+ * delivered from such a port, and dropped as ip_checksum from one that
+ * does not (a software port's flags are not read at all). */
+static void
+test_decap_cksum_flags(void **state)
+{
+	struct t_vxlan v = t_vxlan_default();
+	struct dp_port_fast *pf = &fx.lc->port[DPF_PORT_UNDERLAY];
+	const bool saved = pf->rx_ip_cksum;
+	struct dp_counters a, c;
+	struct rte_mbuf *m;
+	uint8_t buf[256];
+	uint32_t len;
+
+	(void)state;
+	v.bad_ip_csum = 1;
+	len = t_vxlan_build(&v, buf);
+	for (int checks = 1; checks >= 0; checks--) {
+		pf->rx_ip_cksum = checks;
+		m = mbuf_of(buf, len);
+		m->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_GOOD;
+		dp_counters_read(fx.dp, &c);
+		dp_fixture_rx(&fx, DPF_PORT_UNDERLAY, &m, 1);
+		dp_counters_read(fx.dp, &a);
+		assert_int_equal(a.decap_pkts - c.decap_pkts, checks ? 1 : 0);
+		assert_int_equal(a.drops[DP_DROP_IP_CHECKSUM] - c.drops[DP_DROP_IP_CHECKSUM],
+		                 checks ? 0 : 1);
+	}
+	pf->rx_ip_cksum = saved;
+	assert_int_equal(dp_fixture_in_use(&fx), fx.base_in_use);
+}
+
 /* A VXLAN packet whose mbuf has a second segment (trailing bytes a port
  * delivered in another buffer): the inner frame is in the first, the rest
  * is trimmed, and what leaves is exactly the tagged inner frame. (The
@@ -531,6 +564,7 @@ main(void)
 	        cmocka_unit_test(test_decap_runs),
 	        cmocka_unit_test(test_decap_martian_mid_burst),
 	        cmocka_unit_test(test_decap_two_segments),
+	        cmocka_unit_test(test_decap_cksum_flags),
 	        cmocka_unit_test(test_access_flooded),
 	        cmocka_unit_test(test_access_unresolved),
 	        cmocka_unit_test(test_encap_runs),
