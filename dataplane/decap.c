@@ -23,12 +23,22 @@
 
 #include "dp_private.h"
 
+/* Wider than a VNI: equal to none, so no frame takes last_seg before it
+ * is set (one compare instead of two). */
+#define DECAP_NO_VNI UINT32_MAX
+
 /* Per-burst scratch of the frames that survived pass 1. */
 struct decap_ctx {
 	uint16_t nb;
-	uint32_t last_vni;
+	uint32_t last_vni; /* of last_seg; DECAP_NO_VNI before the first */
 	const struct map_seg *last_seg;
 	uint64_t good_src; /* the last accepted outer source, or DP_UL_SRC_NONE */
+	uint16_t nb_runs;
+	/* Run k of frames into one segment: first[k] .. first[k + 1] - 1.
+	 * Pass 1 opens a run where the VNI changes, so pass 2 need not
+	 * compare every frame's segment (a run may be empty, or have the
+	 * previous one's segment: both harmless). */
+	uint8_t first[DP_BURST_MAX + 1];
 	struct rte_mbuf *m[DP_BURST_MAX];
 	const struct map_seg *seg[DP_BURST_MAX];
 	rte_be32_t src_ip[DP_BURST_MAX];
@@ -139,7 +149,7 @@ decap_classify(struct dp_lcore *lc, uint16_t port, const struct dp_ul_ctx *c, bo
 	d->good_src = info.src_ip;
 	/* Packets of a burst mostly share a VNI: its segment is looked up
 	 * once (the pointer stays valid for the whole pass, RCU). */
-	if (likely(info.vni == d->last_vni && d->last_seg != NULL)) {
+	if (likely(info.vni == d->last_vni)) {
 		seg = d->last_seg;
 		idx = seg->idx;
 	} else {
@@ -150,6 +160,7 @@ decap_classify(struct dp_lcore *lc, uint16_t port, const struct dp_ul_ctx *c, bo
 		}
 		d->last_vni = info.vni;
 		d->last_seg = seg;
+		d->first[d->nb_runs++] = (uint8_t)n;
 	}
 	inner = p + info.inner_off;
 	if (unlikely(rte_is_multicast_ether_addr((const void *)(inner + 6)))) {
@@ -333,8 +344,10 @@ dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, ui
 	uint16_t i;
 
 	d.nb = 0;
+	d.last_vni = DECAP_NO_VNI;
 	d.last_seg = NULL;
 	d.good_src = DP_UL_SRC_NONE;
+	d.nb_runs = 0;
 	for (i = 0; i < nb && i < DP_PREFETCH; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < nb; i++) {
@@ -345,26 +358,29 @@ dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, ui
 	}
 	if (d.nb == 0)
 		return rx_bytes;
-	for (i = 0; i < d.nb; i++) {
-		uint32_t len;
+	/* Frames of a burst mostly go to one segment: by runs. */
+	d.first[d.nb_runs] = (uint8_t)d.nb;
+	for (unsigned k = 0; k < d.nb_runs; k++) {
+		const unsigned end = d.first[k + 1];
 
-		/* Frames of a burst mostly go to one segment: a run. */
-		if (unlikely(d.seg[i] != to.seg)) {
+		i = d.first[k];
+		if (unlikely(i == end))
+			continue;
+		decap_to_load(lc, d.seg[i], &to);
+		run = (struct decap_run){.seg = to.seg->idx};
+		if (txc.port != to.port) {
 			if (txc.b != NULL)
-				nb_out += decap_run_end(lc, run, &txc);
-			run = (struct decap_run){.seg = d.seg[i]->idx};
-			decap_to_load(lc, d.seg[i], &to);
-			if (txc.port != to.port) {
-				if (txc.b != NULL)
-					dp_txc_close(&txc);
-				dp_txc_open(lc, &txc, to.port, d.nb - i);
-			}
+				dp_txc_close(&txc);
+			dp_txc_open(lc, &txc, to.port, d.nb - i);
 		}
-		len = decap_deliver(lc, &to, d.m[i], &txc);
-		run.pkts += len != 0;
-		run.bytes += len;
+		for (; i < end; i++) {
+			uint32_t len = decap_deliver(lc, &to, d.m[i], &txc);
+
+			run.pkts += len != 0;
+			run.bytes += len;
+		}
+		nb_out += decap_run_end(lc, run, &txc);
 	}
-	nb_out += decap_run_end(lc, run, &txc);
 	dp_txc_close(&txc);
 	DP_STAT_ADD(lc->stats.decap_pkts, nb_out);
 	decap_learn_burst(lc, &d);

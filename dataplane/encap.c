@@ -28,10 +28,14 @@
 
 #include "dp_private.h"
 
+/* Wider than a VLAN ID: equal to none, so no frame takes last_seg before
+ * it is set (one compare instead of two). */
+#define ENCAP_NO_VID UINT16_MAX
+
 struct encap_ctx {
 	uint16_t nb;
 	uint16_t nb_keys;
-	uint16_t last_vid;
+	uint16_t last_vid; /* of last_seg; ENCAP_NO_VID before the first */
 	const struct map_seg *last_seg;
 	struct rte_mbuf *m[DP_BURST_MAX];
 	const struct map_seg *seg[DP_BURST_MAX];
@@ -126,7 +130,7 @@ encap_classify(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, struct en
 	}
 	/* Frames of a burst mostly share a VLAN: its segment is looked up
 	 * once (the pointer stays valid for the whole pass, RCU). */
-	if (likely(vid == e->last_vid && e->last_seg != NULL)) {
+	if (likely(vid == e->last_vid)) {
 		seg = e->last_seg;
 		idx = seg->idx;
 	} else {
@@ -492,6 +496,7 @@ dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint
 	uint16_t i;
 
 	e.nb = 0;
+	e.last_vid = ENCAP_NO_VID;
 	e.last_seg = NULL;
 	for (i = 0; i < nb && i < DP_PREFETCH; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));

@@ -182,7 +182,11 @@ dp_ul_classify_from(const uint8_t *p, uint32_t len, const struct dp_ul_ctx *c, b
 	memcpy(&ulen, ip + 24, 2);
 	memcpy(&src, ip + 12, 4);
 	tot = rte_be_to_cpu_16(tot);
-	if (unlikely(tot > len - RTE_ETHER_HDR_LEN || tot < 20 + 8 + 8 + RTE_ETHER_HDR_LEN ||
+	/* 50 <= tot <= len - 14 in one unsigned compare (len >= 64 here):
+	 * an inner Ethernet header, and no more than the frame holds. */
+	RTE_BUILD_BUG_ON(DP_VXLAN_MIN_LEN != DP_VXLAN_HLEN_IPV4 + RTE_ETHER_HDR_LEN);
+	if (unlikely((uint32_t)tot - (20 + 8 + 8 + RTE_ETHER_HDR_LEN) >
+	                     len - (RTE_ETHER_HDR_LEN + 20 + 8 + 8 + RTE_ETHER_HDR_LEN) ||
 	             rte_be_to_cpu_16(ulen) != tot - 20 || ip[8] == 0))
 		goto slow;
 	if (src != good_src && unlikely(dp_ul_src_martian(src, c)))
