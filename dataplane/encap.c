@@ -5,7 +5,7 @@
  * A burst goes through four passes (VPP / l3fwd style), each a tight loop:
  *  1. parse every frame (prefetching DP_PREFETCH frames ahead): segment,
  *     destination and source keys, the inner flow hash (the UDP source
- *     port; here, while the headers are at hand, for untagged frames);
+ *     port; here, while the headers are at hand, tagged frames too);
  *     prefetch the source's learn-filter set;
  *  2. the destinations: a destination equal to the previous frame's is
  *     looked up once (trains of one flow, many flows to one server), in
@@ -44,7 +44,7 @@ struct encap_ctx {
 	uint8_t first[DP_BURST_MAX + 1]; /* keys[k]'s frames: first[k] .. first[k + 1] - 1 */
 	uint64_t dst[DP_BURST_MAX];
 	uint64_t src[DP_BURST_MAX];
-	uint32_t hash[DP_BURST_MAX]; /* inner flow hash (untagged frames: pass 1) */
+	uint32_t hash[DP_BURST_MAX]; /* inner flow hash, of the frame as it leaves (untagged) */
 	struct dp_lf_set *lf[DP_BURST_MAX];
 	uint64_t keys[DP_BURST_MAX]; /* pass 2: destinations; pass 4: unverified sources */
 	uint64_t vals[DP_BURST_MAX];
@@ -89,16 +89,17 @@ encap_run_add(struct dp_lcore *lc, struct encap_run *r, uint16_t seg, uint16_t v
 	r->bytes += bytes;
 }
 
-/* The inner flow hash of an untagged frame, for the UDP source port: the
+/* The inner flow hash of a frame (@p tag: 4 behind an 802.1Q tag, else
+ * 0; it hashes as it will leave, untagged), for the UDP source port: the
  * port's RSS hash when it gave one. One per frame, for unicast and flood
  * alike, so a flow keeps its source port (and its underlay path) when its
  * destination becomes known. */
 static inline uint32_t
-encap_flow_hash(const struct rte_mbuf *m)
+encap_flow_hash(const struct rte_mbuf *m, const uint8_t *p, uint32_t len, unsigned tag)
 {
 	if (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH)
 		return m->hash.rss;
-	return dp_flow_hash(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m));
+	return dp_flow_hash_at(p, len, tag);
 }
 
 /* Pass 1 for one frame: @return true when it goes on. */
@@ -153,8 +154,9 @@ encap_classify(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, struct en
 	e->tagged[n] = tagged;
 	e->dst[n] = dp_fdb_key(idx, p);
 	e->src[n] = dp_fdb_key(idx, p + 6);
-	/* A tagged frame hashes once the tag is out (pass 3). */
-	e->hash[n] = likely(!tagged) ? encap_flow_hash(m) : 0;
+	/* While the headers are at hand; a tagged frame as it will leave. */
+	e->hash[n] =
+	        likely(!tagged) ? encap_flow_hash(m, p, len, 0) : encap_flow_hash(m, p, len, 4);
 	e->lf[n] = dp_lf_set_of(lc, e->src[n]);
 	rte_prefetch0(e->lf[n]);
 	/* The outer header goes in the headroom, a line nothing has touched
@@ -385,10 +387,8 @@ encap_unicast(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m
 {
 	uint32_t len;
 
-	if (unlikely(tagged)) {
+	if (unlikely(tagged))
 		encap_untag(m);
-		h = encap_flow_hash(m);
-	}
 	len = rte_pktmbuf_pkt_len(m);
 	if (unlikely(len > inner_max)) {
 		dp_drop(lc, m, DP_DROP_ENCAP_MTU);
@@ -415,10 +415,8 @@ encap_other(struct dp_lcore *lc, const struct map_seg *seg, struct rte_mbuf *m, 
 		dp_drop(lc, m, DP_DROP_ACC_LOCAL_DST);
 		return;
 	}
-	if (tagged) {
+	if (tagged)
 		encap_untag(m);
-		h = encap_flow_hash(m);
-	}
 	dp_flood(lc, seg, m, h);
 }
 

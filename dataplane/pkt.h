@@ -232,36 +232,49 @@ dp_ul_classify(const uint8_t *p, uint32_t len, const struct dp_ul_ctx *c, bool i
 #endif
 
 /**
- * Flow hash of an (untagged) Ethernet frame: for IPv4 the protocol and
+ * Flow hash of an Ethernet frame whose EtherType is @p tag bytes after the
+ * MACs (0, or 4 behind an 802.1Q tag): for IPv4 the protocol and
  * addresses, and the TCP/UDP ports of an unfragmented datagram (the
  * 5-tuple, as the kernel's vxlan driver hashes); for anything else the
- * MACs and EtherType. Frames of one flow hash alike, so they take one
- * underlay ECMP path (RFC 7348 5). @p len must be at least 14.
+ * MACs and EtherType. A tagged frame hashes as it will once the tag is
+ * removed, so the hash can be taken while its headers are being parsed.
+ * Frames of one flow hash alike, so they take one underlay ECMP path
+ * (RFC 7348 5). @p len must be at least 14 + @p tag.
  */
 static inline uint32_t
-dp_flow_hash(const uint8_t *p, uint32_t len)
+dp_flow_hash_at(const uint8_t *p, uint32_t len, unsigned tag)
 {
+	const uint8_t *l3 = p + tag; /* l3 + 14: the network header */
 	uint64_t a, b;
 	uint32_t w, ports;
 	uint16_t et;
 
-	memcpy(&et, p + 12, 2);
-	if (likely(et == RTE_BE16(RTE_ETHER_TYPE_IPV4) && len >= 38)) {
+	memcpy(&et, l3 + 12, 2);
+	if (likely(et == RTE_BE16(RTE_ETHER_TYPE_IPV4) && len >= 38 + tag)) {
 		/* Bytes 20..23: flags and fragment offset, TTL, protocol. */
-		memcpy(&w, p + 20, 4);
-		memcpy(&a, p + 26, 8); /* IPv4 source + destination */
+		memcpy(&w, l3 + 20, 4);
+		memcpy(&a, l3 + 26, 8); /* IPv4 source + destination */
 		w = rte_be_to_cpu_32(w);
 		a = dp_crc32c_u64(a, 0x9e3779b9u ^ (w & 0xff));
-		if (p[14] == 0x45 && ((w & 0xff) == IPPROTO_UDP || (w & 0xff) == IPPROTO_TCP) &&
+		if (l3[14] == 0x45 && ((w & 0xff) == IPPROTO_UDP || (w & 0xff) == IPPROTO_TCP) &&
 		    (w & 0x3fff0000) == 0) {
-			memcpy(&ports, p + 34, 4);
+			memcpy(&ports, l3 + 34, 4);
 			a = dp_crc32c_u32(ports, (uint32_t)a);
 		}
 		return (uint32_t)a;
 	}
 	memcpy(&a, p, 8);
-	memcpy(&b, p + 6, 8); /* source MAC + EtherType */
+	memcpy(&b, p + 6, 8); /* source MAC + EtherType (the TPID if tagged) */
+	if (tag != 0)
+		b = (b & 0xffffffffffffull) | (uint64_t)et << 48; /* little endian: bytes 12, 13 */
 	return dp_crc32c_u64(b, dp_crc32c_u64(a, 0x9e3779b9u));
+}
+
+/** dp_flow_hash_at() of an untagged frame. */
+static inline uint32_t
+dp_flow_hash(const uint8_t *p, uint32_t len)
+{
+	return dp_flow_hash_at(p, len, 0);
 }
 
 /* The UDP source port for a flow hash, network order, in 49152..65535. */
