@@ -7,7 +7,7 @@
 # every time, whatever else the machine is doing. That makes this the
 # figure to compare two commits with when the change is smaller than the
 # cycle noise (docs/performance.md, "Instructions per packet"). It is not
-# a speed: on the Zen 4 core measured there it retires about 6
+# a speed: on the EPYC core measured there it retires about 6
 # instructions per core cycle in this code, and a cache miss costs cycles
 # that no instruction count shows - confirm a gain with `make bench-micro`.
 #
