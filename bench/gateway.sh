@@ -25,7 +25,8 @@
 #
 # Ends with one JSON line for the 1,024-flow case (docs/performance.md).
 # Knobs (environment): FLOWS DIRS PEERS REPEAT DURATION WARMUP FDB_ENTRIES
-# FRAME_LEN HK_CORE PMD_CORE HUGEPAGES SOCKET_MEM NB_MBUFS VERIFY LEARN_RATE
+# FRAME_LEN, VLAN=N (the segment on VLAN N of the access port: encap's
+# input tagged, decap's output tagged; vtepd and testpmd only) HK_CORE PMD_CORE HUGEPAGES SOCKET_MEM NB_MBUFS VERIFY LEARN_RATE
 # BUILD RESULTS, BASELINE=/other/build to add that vtepd as a peer, and
 # RETRY_BELOW=95 (RETRIES=2) to measure again a case whose peer got less
 # than 95% of its core (this VM is shared; see core% in the table). Needs root (hugepages; OVS's taps in a private netns).
@@ -48,6 +49,7 @@ REPEAT=${REPEAT:-2}
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-2}
 FRAME_LEN=${FRAME_LEN:-60} # inner frame without FCS: 64 bytes on the wire
+VLAN=${VLAN:-0}            # the traffic's segment on this VLAN of the access port (0: untagged)
 VERIFY=${VERIFY:-1}        # check vtepd's output, one pass of 1,024 frames each way
 RETRY_BELOW=${RETRY_BELOW:-0} # measure a case again when its peer got less % of its core
 RETRIES=${RETRIES:-2}         # ... at most this many times
@@ -56,7 +58,13 @@ OVS_SCHEMA=${OVS_SCHEMA:-/usr/share/openvswitch/vswitch.ovsschema}
 
 command -v dpdk-testpmd >/dev/null || die "dpdk-testpmd missing (Debian package dpdk)"
 HAVE_OVS=1
-if [[ " $PEERS " == *" ovs "* && ! -x $OVS_VSWITCHD ]]; then
+if [[ " $PEERS " == *" ovs "* && $VLAN != 0 ]]; then
+	# The OVS pipeline here bridges an untagged access port; a tagged
+	# one is another configuration, not measured by this script.
+	say "VLAN=$VLAN: Open vSwitch is measured untagged only; measuring vtepd against testpmd"
+	HAVE_OVS=0
+	PEERS=${PEERS// ovs/}
+elif [[ " $PEERS " == *" ovs "* && ! -x $OVS_VSWITCHD ]]; then
 	say "Open vSwitch with DPDK is not installed ($OVS_VSWITCHD): scripts/install-deps.sh --bench;"
 	say "measuring vtepd against testpmd only"
 	HAVE_OVS=0
@@ -65,7 +73,8 @@ fi
 bench_init gateway
 TSC_MHZ=$(tsc_mhz)
 PCAPS=$WORK/pcaps
-"$GEN" pcap "$PCAPS" --flows "$(echo $FLOWS 1024 | tr ' ' ',')" --frame-len "$FRAME_LEN" ||
+"$GEN" pcap "$PCAPS" --flows "$(echo $FLOWS 1024 | tr ' ' ',')" --frame-len "$FRAME_LEN" \
+	--vlan "$VLAN" ||
 	die "cannot write the pcap files"
 
 # vdevs DIR FLOWS [verify]: ACC, UND (devargs), IN, OUT (the vdev names measured)
@@ -226,7 +235,8 @@ verify_vtepd() { # DIR
 	done
 	stop "$pid"
 	rm -rf "/var/run/dpdk/$p"
-	v=$("$PY" "$HERE/verify.py" "$1" "$PCAPS/plain_1024.pcap" "$WORK/out.pcap" 2>&1 | tail -1)
+	v=$("$PY" "$HERE/verify.py" "$1" "$PCAPS/plain_1024.pcap" "$WORK/out.pcap" --vlan "$VLAN" \
+		2>&1 | tail -1)
 	say "  vtepd $1: $v"
 	printf 'vtepd\t%s\t%s\n' "$1" "$v" >>"$RESULTS/verify.tsv"
 }
@@ -240,7 +250,7 @@ say "results in $RESULTS; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "ovs=$(dpkg-query -W -f='${Version}' openvswitch-switch-dpdk 2>/dev/null)"
 	echo "vtepd=$(git -C "$ROOT" describe --always --dirty 2>/dev/null)"
 	echo "flows=$FLOWS dirs=$DIRS peers=$PEERS repeat=$REPEAT duration=$DURATION warmup=$WARMUP"
-	echo "fdb_entries=$FDB_ENTRIES frame_len=$FRAME_LEN pmd_core=$PMD_CORE hk_core=$HK_CORE"
+	echo "fdb_entries=$FDB_ENTRIES frame_len=$FRAME_LEN vlan=$VLAN pmd_core=$PMD_CORE hk_core=$HK_CORE"
 } >"$RESULTS/env.txt"
 : >"$RESULTS/verify.tsv"
 if ((VERIFY)) && [[ " $PEERS " == *" vtepd "* ]]; then
@@ -275,4 +285,5 @@ for ((rep = 1; rep <= REPEAT; rep++)); do
 	done
 done
 
-"$PY" "$HERE/report.py" "$RAW" "$TSC_MHZ" "$RESULTS/verify.tsv" $HAVE_OVS | tee "$RESULTS/table.txt"
+"$PY" "$HERE/report.py" "$RAW" "$TSC_MHZ" "$RESULTS/verify.tsv" $HAVE_OVS "$VLAN" |
+	tee "$RESULTS/table.txt"

@@ -2,10 +2,11 @@
 /*
  * gen.c - vtep-bench-gen: the bench's own traffic tool.
  *
- *   vtep-bench-gen pcap DIR [--flows 1,1024,65536] [--frame-len 60]
- *       Write DIR/plain_<N>.pcap (inner frames, the encap input) and
- *       DIR/vxlan_<N>.pcap (the same frames as the remote VTEP sends
- *       them, the decap input) for each flow count. No EAL.
+ *   vtep-bench-gen pcap DIR [--flows 1,1024,65536] [--frame-len 60] [--vlan 0]
+ *       Write DIR/plain_<N>.pcap (inner frames, the encap input; with
+ *       --vlan N tagged with VLAN N) and DIR/vxlan_<N>.pcap (the same
+ *       frames, untagged, as the remote VTEP sends them, the decap input)
+ *       for each flow count. No EAL.
  *
  *   vtep-bench-gen EAL-ARGS -- MODE [options]
  *       Port 0 transmits, port 1 (if any) receives; both on the main
@@ -92,10 +93,14 @@ on_signal(int sig)
 /* ------------------------------------------------------------------ */
 /* pcap files                                                          */
 
+/* With @p vlan (1..4094) the access side's frames carry an 802.1Q tag with
+ * that VID (the encap input; what decap must deliver), and the VXLAN
+ * packets the untagged frame: a segment on VLAN @p vlan. 0: untagged. */
 static int
-write_pcaps(const char *dir, const uint32_t *flows, unsigned nb, uint16_t len)
+write_pcaps(const char *dir, const uint32_t *flows, unsigned nb, uint16_t len, uint16_t vlan)
 {
 	uint8_t inner[BENCH_FRAME_MAX], vx[BENCH_FRAME_MAX + BENCH_VXLAN_HLEN];
+	uint8_t tagged[BENCH_FRAME_MAX + 4];
 	char path[4096];
 	int r = 0;
 
@@ -116,7 +121,17 @@ write_pcaps(const char *dir, const uint32_t *flows, unsigned nb, uint16_t len)
 		}
 		for (uint32_t i = 0; i < flows[k] && r == 0; i++) {
 			bench_inner_frame(inner, i, len, BENCH_SRC_ACCESS, NULL);
-			r = bench_pcap_add(&plain, inner, len);
+			if (vlan != 0) {
+				memcpy(tagged, inner, 12);
+				tagged[12] = 0x81;
+				tagged[13] = 0x00;
+				tagged[14] = (uint8_t)(vlan >> 8);
+				tagged[15] = (uint8_t)vlan;
+				memcpy(tagged + 16, inner + 12, (size_t)len - 12);
+				r = bench_pcap_add(&plain, tagged, (uint32_t)len + 4);
+			} else {
+				r = bench_pcap_add(&plain, inner, len);
+			}
 			if (r == 0)
 				r = bench_pcap_add(&vxlan, vx,
 				                   bench_vxlan_frame(vx, inner, len, i, BENCH_VNI));
@@ -132,7 +147,7 @@ cmd_pcap(int argc, char **argv)
 {
 	uint32_t flows[16] = {1, 1024, 65536};
 	unsigned nb = 3;
-	unsigned long len = BENCH_FRAME_MIN;
+	unsigned long len = BENCH_FRAME_MIN, vlan = 0;
 	int r;
 
 	for (int i = 3; i < argc; i += 2) {
@@ -143,6 +158,10 @@ cmd_pcap(int argc, char **argv)
 		if (strcmp(argv[i], "--frame-len") == 0) {
 			len = strtoul(argv[i + 1], &end, 10);
 			if (*end != '\0' || len < BENCH_FRAME_MIN || len > BENCH_FRAME_MAX)
+				return 2;
+		} else if (strcmp(argv[i], "--vlan") == 0) {
+			vlan = strtoul(argv[i + 1], &end, 10);
+			if (*end != '\0' || vlan > 4094)
 				return 2;
 		} else if (strcmp(argv[i], "--flows") == 0) {
 			for (nb = 0, s = argv[i + 1]; nb < RTE_DIM(flows); s = end + 1) {
@@ -156,7 +175,7 @@ cmd_pcap(int argc, char **argv)
 			return 2;
 		}
 	}
-	r = write_pcaps(argv[2], flows, nb, (uint16_t)len);
+	r = write_pcaps(argv[2], flows, nb, (uint16_t)len, (uint16_t)vlan);
 	if (r < 0)
 		fprintf(stderr, "vtep-bench-gen: %s: %s\n", argv[2], strerror(-r));
 	return r < 0 ? 1 : 0;
@@ -498,7 +517,7 @@ main(int argc, char **argv)
 	}
 	if (parse_opts(argc - r, argv + r, &g.o) < 0) {
 		fprintf(stderr,
-		        "usage: vtep-bench-gen pcap DIR [--flows N,..] [--frame-len L]\n"
+		        "usage: vtep-bench-gen pcap DIR [--flows N,..] [--frame-len L] [--vlan N]\n"
 		        "       vtep-bench-gen EAL -- --pcap F --rate PPS --seconds S\n"
 		        "       vtep-bench-gen EAL -- --learn N --rate PPS [--kind K] [--dst M]\n"
 		        "       vtep-bench-gen EAL -- --latency --pcap F --interval-us I "

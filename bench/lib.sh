@@ -119,8 +119,12 @@ pmd_core_neighbours() {
 }
 
 # vtepd_config FILE ACCESS_DEV UNDERLAY_DEV [idle_backoff idle_max_us]:
-# the bench gateway, plus a memif port to fill the FDB (vtepd_fill).
+# the bench gateway, plus a memif port to fill the FDB (vtepd_fill). The
+# traffic's segment is on VLAN $VLAN of the access port when VLAN is set
+# and not 0, else untagged.
 vtepd_config() {
+	local vlan='"untagged"'
+	[[ ${VLAN:-0} != 0 ]] && vlan=$VLAN
 	cat >"$1" <<-EOF
 	{
 	  "gateway": { "name": "bench", "vtep_ip": "$LOCAL_IP" },
@@ -132,7 +136,7 @@ vtepd_config() {
 	      "mac": "$LOCAL_MAC", "neighbors": [ { "ip": "$REMOTE_IP", "mac": "$REMOTE_MAC" } ] }
 	  ],
 	  "tenants": [ { "name": "bench", "segments": [
-	    { "name": "traffic", "vni": $VNI, "port": "access0", "vlan": "untagged" },
+	    { "name": "traffic", "vni": $VNI, "port": "access0", "vlan": $vlan },
 	    { "name": "fill", "vni": $((VNI + 1)), "port": "fill0", "vlan": "untagged" } ] } ],
 	  "fdb": [ { "vni": $VNI, "mac": "$DST_MAC", "vtep": "$REMOTE_IP" },
 	           { "vni": $((VNI + 1)), "mac": "$DST_MAC", "vtep": "$REMOTE_IP" } ],

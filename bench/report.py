@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Table and JSON summary of a bench/gateway.sh run.
 
-usage: report.py RAW.tsv TSC_MHZ VERIFY.tsv HAVE_OVS
+usage: report.py RAW.tsv TSC_MHZ VERIFY.tsv HAVE_OVS [VLAN]
 
 One row per direction, flow count and peer: the median rate over the
 repetitions with its range, cycles per packet of the forwarding core
@@ -18,6 +18,7 @@ import sys
 
 def main():
     raw, mhz, verify, have_ovs = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4] == "1"
+    vlan = int(sys.argv[5]) if len(sys.argv) > 5 else 0  # the segment's VLAN (0: untagged)
     runs = collections.defaultdict(list)
     fdb = collections.defaultdict(list)
     steal, share = [], collections.defaultdict(list)
@@ -92,6 +93,7 @@ def main():
                            default=None),
         "flows": 1024,
         "frame_len": 64,
+        "vlan": vlan,
         "limit_decap_mpps": mpps("decap", "testpmd"),
     }
     for d in ("encap", "decap"):

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Check what a gateway sent, against the frames it was given.
 
-usage: verify.py encap|decap PLAIN.pcap OUT.pcap [--vni 5001]
+usage: verify.py encap|decap PLAIN.pcap OUT.pcap [--vni 5001] [--vlan N]
 
 PLAIN.pcap holds the inner frames (bench/gen.c writes them: the encap
 input, and what the decap input carries). For encap every output packet
@@ -12,7 +12,9 @@ must be Ethernet (02:00:00:00:01:01 -> 02:00:00:00:01:02) / IPv4 (version
 length, checksum 0) / VXLAN (flags 0x08, VNI, reserved bytes 0), and the
 inner frames together must be exactly the input frames (nothing lost,
 duplicated or changed). For decap the output must be exactly the inner
-frames. Prints one line starting with PASS or FAIL.
+frames. With --vlan N the plain frames carry an 802.1Q tag (VLAN N, a
+segment on a VLAN): decap must deliver them as they are, encap must
+send them without it. Prints one line starting with PASS or FAIL.
 """
 import argparse
 import collections
@@ -78,8 +80,16 @@ def main():
     ap.add_argument("plain")
     ap.add_argument("out")
     ap.add_argument("--vni", type=int, default=5001)
+    ap.add_argument("--vlan", type=int, default=0,
+                    help="PLAIN's frames carry this 802.1Q tag: encap sends them without it")
     a = ap.parse_args()
     want = frames(a.plain)
+    if a.vlan and a.dir == "encap":
+        bad = [f for f in want if f[12:14] != b"\x81\x00" or (f[14] << 8 | f[15]) & 0xfff != a.vlan]
+        if bad:
+            print("FAIL %s: %d input frames not tagged with VLAN %d" % (a.dir, len(bad), a.vlan))
+            return 1
+        want = [f[:12] + f[16:] for f in want]
     try:
         got = frames(a.out)
     except OSError as e:
