@@ -106,6 +106,17 @@ bench_inner_frame(uint8_t *buf, uint32_t i, uint16_t len, uint8_t kind, const ui
 }
 
 uint16_t
+bench_tag_frame(uint8_t *buf, uint16_t len, uint16_t vlan)
+{
+	memmove(buf + 16, buf + 12, (size_t)len - 12);
+	buf[12] = 0x81;
+	buf[13] = 0x00;
+	buf[14] = (uint8_t)(vlan >> 8 & 0x0f);
+	buf[15] = (uint8_t)vlan;
+	return (uint16_t)(len + 4);
+}
+
+uint16_t
 bench_vxlan_frame(uint8_t *buf, const uint8_t *inner, uint16_t inner_len, uint32_t i, uint32_t vni)
 {
 	uint8_t *ip = buf + 14, *udp = buf + 34, *vx = buf + 42;

@@ -53,6 +53,15 @@ uint16_t bench_inner_frame(uint8_t *buf, uint32_t i, uint16_t len, uint8_t kind,
                            const uint8_t *dst_mac);
 
 /**
+ * Insert an 802.1Q tag (TPID 0x8100, PCP 0, VID @p vlan) after the MACs of
+ * the @p len-byte frame at @p buf, in place: @p buf must have room for 4
+ * more bytes. The frame of a segment on VLAN @p vlan as the access port
+ * carries it.
+ * @return the tagged length (@p len + 4).
+ */
+uint16_t bench_tag_frame(uint8_t *buf, uint16_t len, uint16_t vlan);
+
+/**
  * VXLAN packet (remote VTEP -> gateway, VNI @p vni) carrying @p inner.
  * @return the packet length (inner_len + BENCH_VXLAN_HLEN).
  */

@@ -101,6 +101,7 @@ write_pcaps(const char *dir, const uint32_t *flows, unsigned nb, uint16_t len, u
 {
 	uint8_t inner[BENCH_FRAME_MAX], vx[BENCH_FRAME_MAX + BENCH_VXLAN_HLEN];
 	uint8_t tagged[BENCH_FRAME_MAX + 4];
+	uint16_t tlen;
 	char path[4096];
 	int r = 0;
 
@@ -122,13 +123,9 @@ write_pcaps(const char *dir, const uint32_t *flows, unsigned nb, uint16_t len, u
 		for (uint32_t i = 0; i < flows[k] && r == 0; i++) {
 			bench_inner_frame(inner, i, len, BENCH_SRC_ACCESS, NULL);
 			if (vlan != 0) {
-				memcpy(tagged, inner, 12);
-				tagged[12] = 0x81;
-				tagged[13] = 0x00;
-				tagged[14] = (uint8_t)(vlan >> 8);
-				tagged[15] = (uint8_t)vlan;
-				memcpy(tagged + 16, inner + 12, (size_t)len - 12);
-				r = bench_pcap_add(&plain, tagged, (uint32_t)len + 4);
+				memcpy(tagged, inner, len);
+				tlen = bench_tag_frame(tagged, len, vlan);
+				r = bench_pcap_add(&plain, tagged, tlen);
 			} else {
 				r = bench_pcap_add(&plain, inner, len);
 			}

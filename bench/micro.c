@@ -386,18 +386,6 @@ micro_case_main(void *arg)
 	return 0;
 }
 
-/* Insert an 802.1Q tag with @p vlan after the MACs of the @p len-byte
- * frame at @p p (the buffer has room for 4 more bytes). */
-static void
-micro_tag(uint8_t *p, uint16_t len, uint16_t vlan)
-{
-	memmove(p + 16, p + 12, (size_t)len - 12);
-	p[12] = 0x81;
-	p[13] = 0x00;
-	p[14] = (uint8_t)(vlan >> 8);
-	p[15] = (uint8_t)vlan;
-}
-
 /* The input frames of a case: plain frames for encap and flood (flood: to
  * the broadcast address), tagged with @p vlan when it is not 0 (they leave
  * the gateway without it: a frame of @p len bytes is encapsulated), VXLAN
@@ -430,7 +418,7 @@ micro_frames(enum micro_dir dir, uint32_t flows, uint32_t dsts, uint16_t len, ui
 			bench_inner_frame(p, i, len, BENCH_SRC_ACCESS, NULL);
 		}
 		if (dir != MICRO_DECAP && vlan != 0)
-			micro_tag(p, len, vlan);
+			bench_tag_frame(p, len, vlan);
 	}
 	*frame_len = flen;
 	return f;

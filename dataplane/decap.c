@@ -334,9 +334,7 @@ decap_run_end(struct dp_lcore *lc, struct decap_run r, struct dp_txc *txc)
 uint64_t
 dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb)
 {
-	struct decap_run run = {.seg = MAP_SEG_NONE};
 	struct dp_txc txc = {.b = NULL, .port = UINT16_MAX};
-	struct decap_to to = {.seg = NULL};
 	struct decap_ctx d;
 	const bool hw_cksum = lc->port[port].rx_ip_cksum || lc->port[port].rx_outer_ip_cksum;
 	uint64_t rx_bytes = 0;
@@ -362,6 +360,8 @@ dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, ui
 	d.first[d.nb_runs] = (uint8_t)d.nb;
 	for (unsigned k = 0; k < d.nb_runs; k++) {
 		const unsigned end = d.first[k + 1];
+		struct decap_run run;
+		struct decap_to to;
 
 		i = d.first[k];
 		if (unlikely(i == end))
