@@ -25,8 +25,9 @@
 #
 # Ends with one JSON line for the 1,024-flow case (docs/performance.md).
 # Knobs (environment): FLOWS DIRS PEERS REPEAT DURATION WARMUP FDB_ENTRIES
-# FRAME_LEN, VLAN=N (the segment on VLAN N of the access port: encap's
-# input tagged, decap's output tagged; vtepd and testpmd only) HK_CORE PMD_CORE HUGEPAGES SOCKET_MEM NB_MBUFS VERIFY LEARN_RATE
+# FRAME_LEN HK_CORE PMD_CORE HUGEPAGES SOCKET_MEM NB_MBUFS VERIFY LEARN_RATE
+# VLAN=N (the segment on VLAN N of the access port: encap's input and
+# decap's output tagged; vtepd and testpmd only, OVS is left out)
 # BUILD RESULTS, BASELINE=/other/build to add that vtepd as a peer, and
 # RETRY_BELOW=95 (RETRIES=2) to measure again a case whose peer got less
 # than 95% of its core (this VM is shared; see core% in the table). Needs root (hugepages; OVS's taps in a private netns).
