@@ -45,7 +45,14 @@ if [[ ! -e $policy ]]; then
 	$sudo chmod +x $policy
 	made_policy=1
 fi
-cleanup() { [[ $made_policy -eq 1 ]] && $sudo rm -f $policy; }
+# An if, not `[[ ]] && rm`: an EXIT trap's last status becomes the script's
+# exit status, and a machine that already has a policy-rc.d (made_policy=0)
+# must not make a successful install look failed.
+cleanup() {
+	if [[ $made_policy -eq 1 ]]; then
+		$sudo rm -f $policy
+	fi
+}
 trap cleanup EXIT
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
