@@ -27,7 +27,7 @@ die() {
 	exit 1
 }
 
-PIDS=() HP_ORIG="" HP_MOUNTED=0 RT_ORIG=""
+PIDS=() HP_ORIG="" HP_MOUNTED=0 RT_ORIG="" ISO_STATE=""
 
 # bench_init NAME: root check, work and results directories, cleanup trap.
 bench_init() {
@@ -76,7 +76,18 @@ bench_cleanup() {
 	[[ -n $HP_ORIG ]] && echo "$HP_ORIG" >/proc/sys/vm/nr_hugepages
 	((HP_MOUNTED)) && umount /dev/hugepages && rmdir /dev/hugepages 2>/dev/null
 	[[ -n $RT_ORIG ]] && echo "$RT_ORIG" >/proc/sys/kernel/sched_rt_runtime_us
+	[[ -n $ISO_STATE && -f $ISO_STATE ]] && "$ROOT/scripts/isolate-cpus.sh" restore "$ISO_STATE" >/dev/null
 	return 0
+}
+
+# isolate_cpus CPUS: scripts/isolate-cpus.sh's run-time isolation of CPUS
+# (IRQs, unbound workqueues, the watchdog, unbound kernel threads moved to
+# the other CPUs) until the bench exits. The state lives outside $WORK,
+# which bench_cleanup removes first.
+isolate_cpus() {
+	ISO_STATE=/run/vtep-bench-isolate.$$
+	"$ROOT/scripts/isolate-cpus.sh" apply "$1" "$ISO_STATE" | sed 's/^isolate-cpus: /  isolate: /' ||
+		die "isolate-cpus.sh apply $1 failed"
 }
 
 # pmd_fifo PID TID: the forwarding thread under SCHED_FIFO, so ordinary

@@ -31,7 +31,9 @@
 # Knobs: DIRS FLOWS LOAD (or LOADS="0.9 0.7 0.5": a ladder) HOLD_SECONDS
 # MAX_SECONDS RSIZE (memif ring: 2^RSIZE descriptors, default 12 = 4096
 # like a NIC queue) PMD_FIFO (1: forwarding thread SCHED_FIFO, as on an
-# isolated core) FDB_ENTRIES, and lib.sh's.
+# isolated core) ISOLATE (1: scripts/isolate-cpus.sh moves IRQs, unbound
+# workqueues, the watchdog and unbound kernel threads off PMD_CORE for the
+# run, restored on exit) FDB_ENTRIES, and lib.sh's.
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -42,8 +44,10 @@ HOLD_SECONDS=${HOLD_SECONDS:-60}
 MAX_SECONDS=${MAX_SECONDS:-10}
 RSIZE=${RSIZE:-12}
 PMD_FIFO=${PMD_FIFO:-0} # 1: the forwarding thread under SCHED_FIFO (lib.sh pmd_fifo)
+ISOLATE=${ISOLATE:-0}   # 1: run-time isolation of PMD_CORE (lib.sh isolate_cpus)
 
 bench_init zeroloss
+((ISOLATE)) && isolate_cpus "$PMD_CORE"
 "$GEN" pcap "$WORK/pcaps" --flows "$FLOWS" || die "cannot write the pcap files"
 SUMMARY=()
 
@@ -75,10 +79,10 @@ hold() {
 	c1=$(thread_cpu "$2" "$3")
 	s1=$(cpu_stat)
 	vtepctl show counters >"$RESULTS/logs/$tag.c1.json"
-	verdict=$("$PY" - "$1" "$RESULTS/logs/$tag.c0.json" "$RESULTS/logs/$tag.c1.json" "$GEN_OUT" \
+	verdict=$(PMD_FIFO=$PMD_FIFO ISOLATE=$ISOLATE "$PY" - "$1" "$RESULTS/logs/$tag.c0.json" "$RESULTS/logs/$tag.c1.json" "$GEN_OUT" \
 		"$5" "$6" "$7" "$c0" "$c1" "$nb $(pmd_core_neighbours)" "$(getconf CLK_TCK)" "$RSIZE" \
 		"$s0" "$s1" <<-'PY'
-	import json, sys
+	import json, os, sys
 	d, c0, c1, g, mx, rate, load, t0, t1, nb, hz, rsize, s0, s1 = sys.argv[1:]
 	(j0, cs0), (j1, cs1) = t0.split(), t1.split()
 	a, b, g = json.load(open(c0)), json.load(open(c1)), json.loads(g)
@@ -100,7 +104,8 @@ hold() {
 	       "pmd_involuntary_switches": int(cs1) - int(cs0),
 	       "pmd_cpu_share_pct": round(100.0 * (int(j1) - int(j0)) / int(hz) / (g["seconds"] + 0.5), 1),
 	       "pmd_core_neighbours": nb.strip(), "fdb_entries": b["fdb"]["entries"],
-	       "zero_loss": ok}
+	       "zero_loss": ok, "pmd_fifo": os.environ["PMD_FIFO"] == "1",
+	       "isolated": os.environ["ISOLATE"] == "1"}
 	# The forwarding lcore's stalls over the hold (its stall counters):
 	# frames can only be refused while it was away longer than the ring
 	# lasts at this rate, so the stall time bounds what a stall can lose.
