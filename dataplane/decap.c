@@ -289,8 +289,7 @@ decap_to_load(const struct dp_lcore *lc, const struct map_seg *seg, struct decap
 {
 	to->seg = seg;
 	to->tagged = seg->vlan != MAP_VLAN_UNTAGGED;
-	to->tag = rte_cpu_to_be_32((uint32_t)RTE_ETHER_TYPE_VLAN << 16 |
-	                           rte_be_to_cpu_16(seg->vlan_tci));
+	to->tag = dp_be32((uint32_t)RTE_ETHER_TYPE_VLAN << 16 | dp_be16(seg->vlan_tci));
 	to->port = seg->port;
 	to->max_frame = lc->port[seg->port].max_frame;
 }

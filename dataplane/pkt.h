@@ -26,6 +26,21 @@
 #include "common/compiler.h"
 #include "dp.h"
 
+/*
+ * Byte order on the hot path. DPDK 22.11's x86 rte_bswap16/32() are
+ * `asm volatile` for a value that is not a constant: gcc can neither fold
+ * them into the loads and stores around them (movbe, rol) nor move them,
+ * and encap paid five instructions a frame for it (bench/instr.sh). The
+ * builtins are the same operation, visible to the compiler.
+ */
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+#define dp_be16(x) __builtin_bswap16(x)
+#define dp_be32(x) __builtin_bswap32(x)
+#else
+#define dp_be16(x) ((uint16_t)(x))
+#define dp_be32(x) ((uint32_t)(x))
+#endif
+
 #define DP_UDP_SPORT_MIN   49152 /* RFC 7348 5: ephemeral range for the entropy port */
 #define DP_VXLAN_HLEN_IPV4 50    /* outer Ethernet + IPv4 + UDP + VXLAN */
 #define DP_VXLAN_MIN_LEN   (DP_VXLAN_HLEN_IPV4 + RTE_ETHER_HDR_LEN) /* + inner Ethernet */
@@ -181,13 +196,13 @@ dp_ul_classify_from(const uint8_t *p, uint32_t len, const struct dp_ul_ctx *c, b
 	memcpy(&tot, ip + 2, 2);
 	memcpy(&ulen, ip + 24, 2);
 	memcpy(&src, ip + 12, 4);
-	tot = rte_be_to_cpu_16(tot);
+	tot = dp_be16(tot);
 	/* 50 <= tot <= len - 14 in one unsigned compare (len >= 64 here):
 	 * an inner Ethernet header, and no more than the frame holds. */
 	RTE_BUILD_BUG_ON(DP_VXLAN_MIN_LEN != DP_VXLAN_HLEN_IPV4 + RTE_ETHER_HDR_LEN);
 	if (unlikely((uint32_t)tot - (20 + 8 + 8 + RTE_ETHER_HDR_LEN) >
 	                     len - (RTE_ETHER_HDR_LEN + 20 + 8 + 8 + RTE_ETHER_HDR_LEN) ||
-	             rte_be_to_cpu_16(ulen) != tot - 20 || ip[8] == 0))
+	             dp_be16(ulen) != tot - 20 || ip[8] == 0))
 		goto slow;
 	if (src != good_src && unlikely(dp_ul_src_martian(src, c)))
 		goto slow;
@@ -198,7 +213,7 @@ dp_ul_classify_from(const uint8_t *p, uint32_t len, const struct dp_ul_ctx *c, b
 	out->l3_off = RTE_ETHER_HDR_LEN;
 	out->inner_off = DP_VXLAN_HLEN_IPV4;
 	out->inner_len = (uint16_t)(tot - 36);
-	out->vni = rte_be_to_cpu_32(w1) >> 8;
+	out->vni = dp_be32(w1) >> 8;
 	out->src_ip = src;
 	return;
 slow : {
@@ -254,7 +269,7 @@ dp_flow_hash_at(const uint8_t *p, uint32_t len, unsigned tag)
 		/* Bytes 20..23: flags and fragment offset, TTL, protocol. */
 		memcpy(&w, l3 + 20, 4);
 		memcpy(&a, l3 + 26, 8); /* IPv4 source + destination */
-		w = rte_be_to_cpu_32(w);
+		w = dp_be32(w);
 		a = dp_crc32c_u64(a, 0x9e3779b9u ^ (w & 0xff));
 		if (l3[14] == 0x45 && ((w & 0xff) == IPPROTO_UDP || (w & 0xff) == IPPROTO_TCP) &&
 		    (w & 0x3fff0000) == 0) {
@@ -281,7 +296,7 @@ dp_flow_hash(const uint8_t *p, uint32_t len)
 static inline rte_be16_t
 dp_udp_sport(uint32_t h)
 {
-	return rte_cpu_to_be_16((uint16_t)(DP_UDP_SPORT_MIN | ((h ^ (h >> 16)) & 0x3fff)));
+	return dp_be16((uint16_t)(DP_UDP_SPORT_MIN | ((h ^ (h >> 16)) & 0x3fff)));
 }
 
 /* Fold a 32-bit ones'-complement sum to 16 bits. */
@@ -304,8 +319,8 @@ static inline void
 dp_encap_patch_ipv4(uint8_t *h, uint32_t inner_len, uint32_t csum_base, rte_be16_t sport,
                     rte_be32_t vni_word, bool sw_csum)
 {
-	rte_be16_t tot = rte_cpu_to_be_16((uint16_t)(inner_len + 36));
-	rte_be16_t ulen = rte_cpu_to_be_16((uint16_t)(inner_len + 16));
+	rte_be16_t tot = dp_be16((uint16_t)(inner_len + 36));
+	rte_be16_t ulen = dp_be16((uint16_t)(inner_len + 16));
 
 	memcpy(h + 14 + 2, &tot, 2);
 	if (sw_csum) {
