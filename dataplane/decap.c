@@ -242,10 +242,12 @@ decap_learn_burst(struct dp_lcore *lc, struct decap_ctx *d)
 {
 	uint8_t idx[DP_BURST_MAX], ref[DP_BURST_MAX];
 	struct decap_vrun run = {.vtep = MAP_VTEP_NONE};
+	const struct dp_lf_clock clock = dp_lf_clock(lc);
 	unsigned n = 0, nk = 0;
 
 	for (unsigned i = 0; i < d->nb; i++) {
-		uint64_t w = dp_lf_lookup(lc, d->lf[i], d->src[i], decap_learn_dest(d->src_ip[i]));
+		uint64_t w =
+		        dp_lf_lookup(clock, d->lf[i], d->src[i], decap_learn_dest(d->src_ip[i]));
 
 		if (likely(w != 0)) {
 			decap_vrun_add(lc, &run, (uint16_t)(w >> DP_LF_VTEP_SHIFT), d->len[i]);

@@ -6,9 +6,10 @@
  *  1. parse every frame (prefetching DP_PREFETCH frames ahead): segment,
  *     destination and source keys, the inner flow hash (the UDP source
  *     port; here, while the headers are at hand, tagged frames too);
- *     prefetch the source's learn-filter set;
- *  2. the destinations: a destination equal to the previous frame's is
- *     looked up once (trains of one flow, many flows to one server), in
+ *     prefetch the source's learn-filter set; a destination equal to the
+ *     previous frame's joins its run instead of opening a key;
+ *  2. the destinations: each run's key is looked up once (trains of one
+ *     flow, many flows to one server), in
  *     the lcore's destination cache (dp_private.h), the misses in one
  *     bulk FDB lookup;
  *  3. forward, one run of frames with the same destination key at a time
@@ -42,11 +43,10 @@ struct encap_ctx {
 	uint16_t vid[DP_BURST_MAX];
 	uint8_t tagged[DP_BURST_MAX];    /* the frame carries an 802.1Q tag */
 	uint8_t first[DP_BURST_MAX + 1]; /* keys[k]'s frames: first[k] .. first[k + 1] - 1 */
-	uint64_t dst[DP_BURST_MAX];
 	uint64_t src[DP_BURST_MAX];
 	uint32_t hash[DP_BURST_MAX]; /* inner flow hash, of the frame as it leaves (untagged) */
 	struct dp_lf_set *lf[DP_BURST_MAX];
-	uint64_t keys[DP_BURST_MAX]; /* pass 2: destinations; pass 4: unverified sources */
+	uint64_t keys[DP_BURST_MAX]; /* pass 1: destinations; pass 4: unverified sources */
 	uint64_t vals[DP_BURST_MAX];
 	uint64_t hits;
 };
@@ -110,7 +110,8 @@ encap_classify(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, struct en
 	uint32_t len = rte_pktmbuf_data_len(m);
 	const struct map_seg *seg;
 	uint16_t vid = 0, idx;
-	unsigned n = e->nb;
+	unsigned n = e->nb, nk = e->nb_keys;
+	uint64_t dst;
 	bool tagged = false;
 
 	if (unlikely(len < RTE_ETHER_HDR_LEN)) {
@@ -148,11 +149,19 @@ encap_classify(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, struct en
 		DP_STAT_ADD(lc->seg_stats[idx].drops, 1);
 		return false;
 	}
+	dst = dp_fdb_key(idx, p);
 	e->m[n] = m;
 	e->seg[n] = seg;
 	e->vid[n] = vid;
 	e->tagged[n] = tagged;
-	e->dst[n] = dp_fdb_key(idx, p);
+	/* A destination equal to the previous frame's shares its key, so
+	 * the frames of one key are consecutive: a run for pass 3. Opened
+	 * here, not in a loop of its own, while the key is in a register. */
+	if (nk == 0 || dst != e->keys[nk - 1]) {
+		e->first[nk] = (uint8_t)n;
+		e->keys[nk] = dst;
+		e->nb_keys = (uint16_t)(nk + 1);
+	}
 	e->src[n] = dp_fdb_key(idx, p + 6);
 	/* While the headers are at hand; a tagged frame as it will leave. */
 	e->hash[n] =
@@ -171,25 +180,6 @@ static inline uint64_t
 encap_learn_dest(uint16_t port, uint16_t vid)
 {
 	return (uint64_t)port << 16 | vid;
-}
-
-/* Pass 2: the destinations the FDB must answer. A destination equal to
- * the previous frame's shares its key, so the frames of one key are
- * consecutive: a run for pass 3. */
-static inline void
-encap_dst_keys(struct encap_ctx *e)
-{
-	unsigned nk = 0;
-
-	for (unsigned i = 0, last = 0; i < e->nb; i++) {
-		if (i == 0 || e->dst[i] != e->dst[last]) {
-			e->first[nk] = (uint8_t)i;
-			e->keys[nk++] = e->dst[i];
-			last = i;
-		}
-	}
-	e->first[nk] = (uint8_t)e->nb;
-	e->nb_keys = (uint16_t)nk;
 }
 
 /* Pass 2, the answers: from the lcore's destination cache, the misses in
@@ -254,10 +244,11 @@ static void
 encap_learn_burst(struct dp_lcore *lc, uint16_t port, struct encap_ctx *e)
 {
 	uint8_t idx[DP_BURST_MAX], ref[DP_BURST_MAX];
+	const struct dp_lf_clock clock = dp_lf_clock(lc);
 	unsigned n = 0, nk = 0;
 
 	for (unsigned i = 0; i < e->nb; i++) {
-		if (likely(dp_lf_lookup(lc, e->lf[i], e->src[i],
+		if (likely(dp_lf_lookup(clock, e->lf[i], e->src[i],
 		                        encap_learn_dest(port, e->vid[i])) != 0))
 			continue;
 		/* A train from one unverified source is looked up once. */
@@ -288,8 +279,8 @@ encap_untag(struct rte_mbuf *m)
 }
 
 /* What the outer header of every frame of a run is made from: the VTEP's
- * 50-byte IPv4 template, its checksum base and the segment's VNI word,
- * loaded once per run. Every store into a frame is a byte store that may,
+ * 50-byte IPv4 template with the segment's VNI written in, and its
+ * checksum base, loaded once per run. Every store into a frame is a byte store that may,
  * for the compiler, alias the template: read through the template's
  * pointer they would be reloaded for every frame (6 loads); as values
  * (registers, on x86 three vector registers) they are not. */
@@ -301,7 +292,6 @@ struct encap_tmpl {
 	uint8_t hdr[DP_VXLAN_HLEN_IPV4];
 #endif
 	uint32_t csum_base;
-	rte_be32_t vni_word;
 	bool offload; /* the template's port computes the outer IPv4 checksum */
 };
 
@@ -317,12 +307,21 @@ encap_tmpl_load(const struct map_seg *seg, const struct map_vtep_tmpl *t, bool o
 	x.h0 = _mm_loadu_si128((const __m128i *)t->hdr);
 	x.h1 = _mm_loadu_si128((const __m128i *)(t->hdr + 16));
 	x.h2 = _mm_loadu_si128((const __m128i *)(t->hdr + 32));
-	memcpy(&x.h3, t->hdr + 48, 2);
+	/* The VNI word (bytes 46..49): its first half is h2's last 16-bit
+	 * lane, its second half h3. Written here, once per run, not into
+	 * every frame. */
+	{
+		uint16_t half[2];
+
+		memcpy(half, &seg->vni_word, 4);
+		x.h2 = _mm_insert_epi16(x.h2, half[0], 7);
+		x.h3 = half[1];
+	}
 #else
 	memcpy(x.hdr, t->hdr, DP_VXLAN_HLEN_IPV4);
+	memcpy(x.hdr + 46, &seg->vni_word, 4);
 #endif
 	x.csum_base = t->ip_csum_base;
-	x.vni_word = seg->vni_word;
 	x.offload = offload;
 	return x;
 }
@@ -336,9 +335,14 @@ encap_hdr(const struct encap_tmpl *x, struct rte_mbuf *m, rte_be16_t sport)
 	const bool offload = x->offload;
 	uint8_t *h;
 
-	h = (uint8_t *)rte_pktmbuf_prepend(m, DP_VXLAN_HLEN_IPV4);
-	if (unlikely(h == NULL))
+	/* rte_pktmbuf_prepend() without its NULL result, which the compiler
+	 * tests again after the headroom check: a branch a frame. */
+	if (unlikely(m->data_off < DP_VXLAN_HLEN_IPV4))
 		return -1;
+	m->data_off = (uint16_t)(m->data_off - DP_VXLAN_HLEN_IPV4);
+	m->data_len = (uint16_t)(m->data_len + DP_VXLAN_HLEN_IPV4);
+	m->pkt_len += DP_VXLAN_HLEN_IPV4;
+	h = rte_pktmbuf_mtod(m, uint8_t *);
 #if defined(RTE_ARCH_X86)
 	_mm_storeu_si128((__m128i *)h, x->h0);
 	_mm_storeu_si128((__m128i *)(h + 16), x->h1);
@@ -347,7 +351,7 @@ encap_hdr(const struct encap_tmpl *x, struct rte_mbuf *m, rte_be16_t sport)
 #else
 	memcpy(h, x->hdr, DP_VXLAN_HLEN_IPV4);
 #endif
-	dp_encap_patch_ipv4(h, len, x->csum_base, sport, x->vni_word, !offload);
+	dp_encap_patch_ipv4(h, len, x->csum_base, sport, !offload);
 	if (offload) {
 		/* The outer header is the only one the port must look at:
 		 * a plain IPv4 packet as far as the checksum goes. */
@@ -494,6 +498,7 @@ dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint
 	uint16_t i;
 
 	e.nb = 0;
+	e.nb_keys = 0;
 	e.last_vid = ENCAP_NO_VID;
 	e.last_seg = NULL;
 	for (i = 0; i < nb && i < DP_PREFETCH; i++)
@@ -506,7 +511,7 @@ dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint
 	}
 	if (e.nb == 0)
 		return rx_bytes;
-	encap_dst_keys(&e);
+	e.first[e.nb_keys] = (uint8_t)e.nb;
 	encap_dst_lookup(lc, &e);
 	nb_out = encap_forward(lc, &e);
 	DP_STAT_ADD(lc->stats.encap_pkts, nb_out);

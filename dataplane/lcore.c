@@ -91,7 +91,7 @@ void
 dp_learn_post(struct dp_lcore *lc, uint64_t key, uint64_t dest, uint16_t vtep,
               const struct dp_event *ev)
 {
-	if (dp_lf_lookup(lc, dp_lf_set_of(lc, key), key, dest) != 0)
+	if (dp_lf_lookup(dp_lf_clock(lc), dp_lf_set_of(lc, key), key, dest) != 0)
 		return;
 	dp_lf_record(lc, key, dest, vtep);
 	dp_event_post(lc, ev);

@@ -310,14 +310,16 @@ dp_csum_fold(uint32_t sum)
 
 /*
  * Write the per-packet fields of an IPv4 VXLAN header already copied from
- * its template at @p h (50 bytes): lengths, checksum, source port, VNI.
+ * its template at @p h (50 bytes): lengths, checksum, source port. The
+ * VNI is the same for a whole run of frames: it comes with the copy
+ * (encap.c merges it into the template once per run).
  * @param inner_len inner frame length.
  * @param csum_base the template's ip_csum_base, folded (see mapping/map.h).
  * @param sw_csum compute the IPv4 checksum (no offload).
  */
 static inline void
 dp_encap_patch_ipv4(uint8_t *h, uint32_t inner_len, uint32_t csum_base, rte_be16_t sport,
-                    rte_be32_t vni_word, bool sw_csum)
+                    bool sw_csum)
 {
 	rte_be16_t tot = dp_be16((uint16_t)(inner_len + 36));
 	rte_be16_t ulen = dp_be16((uint16_t)(inner_len + 16));
@@ -332,7 +334,6 @@ dp_encap_patch_ipv4(uint8_t *h, uint32_t inner_len, uint32_t csum_base, rte_be16
 	}
 	memcpy(h + 34, &sport, 2);
 	memcpy(h + 34 + 4, &ulen, 2);
-	memcpy(h + 42 + 4, &vni_word, 4);
 }
 
 /**

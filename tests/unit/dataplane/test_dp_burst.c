@@ -525,14 +525,23 @@ test_flood_sport_is_unicast_sport(void **state)
 	assert_int_equal(map_fdb_del(fx.map, seg, x, -1, -1), 0);
 }
 
-/* A frame from 02:aa:00:00:00:05 on VLAN 100 to @p dst, into @p f. */
+/* A frame from 02:aa:00:00:00:05 on VLAN @p vlan to @p dst. */
+static struct rte_mbuf *
+access_frame_on(const uint8_t dst[6], uint16_t vlan)
+{
+	uint8_t f[64] = {[6] = 0x02, 0xaa, 0, 0, 0, 0x05, 0x81, 0x00, 0x00, 0x00, 0x08, 0x00};
+
+	memcpy(f, dst, 6);
+	f[14] = (uint8_t)(vlan >> 8);
+	f[15] = (uint8_t)vlan;
+	return mbuf_of(f, sizeof(f));
+}
+
+/* The same on VLAN 100 (VNI 5001). */
 static struct rte_mbuf *
 access_frame(const uint8_t dst[6])
 {
-	uint8_t f[64] = {[6] = 0x02, 0xaa, 0, 0, 0, 0x05, 0x81, 0x00, 0x00, 100, 0x08, 0x00};
-
-	memcpy(f, dst, 6);
-	return mbuf_of(f, sizeof(f));
+	return access_frame_on(dst, 100);
 }
 
 /* Pass 3 of encap takes the frames one run of equal destinations at a
@@ -606,6 +615,45 @@ test_encap_runs(void **state)
 	assert_int_equal(map_fdb_del(fx.map, seg, x2, -1, -1), 0);
 }
 
+/* The VNI is written into a run's header template once per run: frames of
+ * two segments (VLAN 100 -> VNI 5001, VLAN 300 -> VNI 5003) to one VTEP,
+ * alternating in runs of one and two, each leave with their own VNI, the
+ * VXLAN flags and reserved bytes intact. */
+static void
+test_encap_vni_per_run(void **state)
+{
+	static const uint8_t x1[6] = {0x02, 0xbb, 0, 0, 0, 0x01}; /* static in 5001, behind r1 */
+	static const uint8_t x3[6] = {0x02, 0xbb, 0, 0, 0, 0x46};
+	static const uint16_t vlan[] = {100, 300, 300, 100, 300, 100, 100, 300};
+	const rte_be32_t r1 = rte_cpu_to_be_32(T_IPV4(192, 0, 2, 2));
+	struct map_dest to_r1 = {.type = MAP_FDB_REMOTE, .vtep_ip = r1};
+	const struct dp_txb *b = &fx.lc->tx[DPF_PORT_UNDERLAY];
+	uint16_t seg3 = map_vni_seg(fx.map, 5003);
+	struct rte_mbuf *m[RTE_DIM(vlan)];
+
+	(void)state;
+	assert_int_equal(map_fdb_set(fx.map, seg3, x3, &to_r1, MAP_SRC_STATIC, 0), 0);
+	for (unsigned i = 0; i < RTE_DIM(vlan); i++)
+		m[i] = access_frame_on(vlan[i] == 100 ? x1 : x3, vlan[i]);
+	dp_fixture_input(&fx, DPF_PORT_ACCESS, m, RTE_DIM(vlan));
+	assert_int_equal(b->nb, RTE_DIM(vlan));
+	for (unsigned i = 0; i < b->nb; i++) {
+		const uint8_t *h = rte_pktmbuf_mtod(b->pkts[i], const uint8_t *);
+		rte_be32_t ip;
+
+		memcpy(&ip, h + 30, 4);
+		assert_int_equal(ip, r1);
+		assert_int_equal(h[42], 0x08); /* I flag */
+		assert_int_equal(h[43] | h[44] | h[45] | h[49], 0);
+		assert_int_equal(h[46] << 16 | h[47] << 8 | h[48], vlan[i] == 100 ? 5001 : 5003);
+		/* The inner frame follows, untagged, to its own MAC. */
+		assert_memory_equal(h + 50, vlan[i] == 100 ? x1 : x3, 6);
+	}
+	dp_fixture_flush(&fx);
+	assert_int_equal(dp_fixture_in_use(&fx), fx.base_in_use);
+	assert_int_equal(map_fdb_del(fx.map, seg3, x3, -1, -1), 0);
+}
+
 static void
 test_access_unresolved(void **state)
 {
@@ -634,6 +682,7 @@ main(void)
 	        cmocka_unit_test(test_access_flooded),
 	        cmocka_unit_test(test_access_unresolved),
 	        cmocka_unit_test(test_encap_runs),
+	        cmocka_unit_test(test_encap_vni_per_run),
 	        cmocka_unit_test(test_learn_after_delete),
 	        cmocka_unit_test(test_dest_cache_follows_fdb),
 	        cmocka_unit_test(test_flood_sport_is_unicast_sport),

@@ -72,7 +72,7 @@ lc_teardown(void **state)
 static uint64_t
 lf_get(struct dp_lcore *lc, uint64_t key, uint64_t dest)
 {
-	return dp_lf_lookup(lc, dp_lf_set_of(lc, key), key, dest);
+	return dp_lf_lookup(dp_lf_clock(lc), dp_lf_set_of(lc, key), key, dest);
 }
 
 static void

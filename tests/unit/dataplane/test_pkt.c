@@ -302,17 +302,17 @@ test_encap_patch(void **state)
 	for (uint32_t inner = 14; inner <= 9000; inner += 7) {
 		uint32_t base = tmpl_ipv4(h);
 		rte_be16_t sport = dp_udp_sport(inner * 2654435761u);
-		rte_be32_t vni_word = rte_cpu_to_be_32(5001u << 8);
 		uint8_t *ip = h + 14;
 
-		dp_encap_patch_ipv4(h, inner, base, sport, vni_word, true);
+		h[46] = 0x12, h[47] = 0x34, h[48] = 0x56; /* the run's VNI, left alone */
+		dp_encap_patch_ipv4(h, inner, base, sport, true);
 		assert_int_equal((ip[2] << 8) | ip[3], inner + 36);
 		assert_int_equal(rte_raw_cksum(ip, 20), 0xffff); /* checksum right */
 		assert_memory_equal(h + 34, &sport, 2);
 		assert_int_equal((h[38] << 8) | h[39], inner + 16);
 		assert_int_equal(h[40] | h[41], 0); /* UDP checksum 0 (RFC 7348 for IPv4) */
 		assert_int_equal(h[42], 0x08);
-		assert_int_equal((h[46] << 16) | (h[47] << 8) | h[48], 5001);
+		assert_int_equal((h[46] << 16) | (h[47] << 8) | h[48], 0x123456);
 		assert_int_equal(h[49], 0);
 		assert_int_equal(ip[6], 0x40); /* DF */
 		assert_int_equal(ip[8], 64);
@@ -321,7 +321,7 @@ test_encap_patch(void **state)
 	{
 		uint32_t base = tmpl_ipv4(h);
 
-		dp_encap_patch_ipv4(h, 100, base, 0, 0, false);
+		dp_encap_patch_ipv4(h, 100, base, 0, false);
 		assert_int_equal(h[24] | h[25], 0);
 	}
 }
