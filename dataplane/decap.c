@@ -27,12 +27,21 @@
  * is set (one compare instead of two). */
 #define DECAP_NO_VNI UINT32_MAX
 
-/* Per-burst scratch of the frames that survived pass 1. */
-struct decap_ctx {
-	uint16_t nb;
+/* Pass 1's running state, apart from struct decap_ctx so that it lives in
+ * registers: the context's address goes to out-of-line functions, and
+ * for the compiler every call in the pass (a drop, an ARP) could then
+ * read it, so its fields would be stored and reloaded for every frame. */
+struct decap_pass1 {
+	unsigned n;        /* frames accepted */
+	unsigned nb_runs;  /* segment runs opened */
 	uint32_t last_vni; /* of last_seg; DECAP_NO_VNI before the first */
 	const struct map_seg *last_seg;
 	uint64_t good_src; /* the last accepted outer source, or DP_UL_SRC_NONE */
+};
+
+/* Per-burst scratch of the frames that survived pass 1. */
+struct decap_ctx {
+	uint16_t nb;
 	uint16_t nb_runs;
 	/* Run k of frames into one segment: first[k] .. first[k + 1] - 1.
 	 * Pass 1 opens a run where the VNI changes, so pass 2 need not
@@ -130,27 +139,27 @@ decap_outer_cksum_good(const struct dp_port_fast *pf, const struct rte_mbuf *m)
  * software port's are never set). */
 static inline bool
 decap_classify(struct dp_lcore *lc, uint16_t port, const struct dp_ul_ctx *c, bool hw_cksum,
-               struct rte_mbuf *m, struct decap_ctx *d)
+               struct rte_mbuf *m, struct decap_ctx *d, struct decap_pass1 *st)
 {
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 	const uint8_t *inner;
 	const struct map_seg *seg;
 	struct dp_ul_info info;
-	unsigned n = d->nb;
+	const unsigned n = st->n;
 	uint16_t idx;
 
 	dp_ul_classify_from(p, rte_pktmbuf_data_len(m), c,
-	                    hw_cksum && decap_outer_cksum_good(&lc->port[port], m), d->good_src,
+	                    hw_cksum && decap_outer_cksum_good(&lc->port[port], m), st->good_src,
 	                    &info);
 	if (unlikely(info.kind != DP_UL_VXLAN)) {
 		decap_other(lc, port, m, info);
 		return false;
 	}
-	d->good_src = info.src_ip;
+	st->good_src = info.src_ip;
 	/* Packets of a burst mostly share a VNI: its segment is looked up
 	 * once (the pointer stays valid for the whole pass, RCU). */
-	if (likely(info.vni == d->last_vni)) {
-		seg = d->last_seg;
+	if (likely(info.vni == st->last_vni)) {
+		seg = st->last_seg;
 		idx = seg->idx;
 	} else {
 		idx = map_vni_seg(lc->map, info.vni);
@@ -158,9 +167,9 @@ decap_classify(struct dp_lcore *lc, uint16_t port, const struct dp_ul_ctx *c, bo
 			dp_drop(lc, m, DP_DROP_VXLAN_UNKNOWN_VNI);
 			return false;
 		}
-		d->last_vni = info.vni;
-		d->last_seg = seg;
-		d->first[d->nb_runs++] = (uint8_t)n;
+		st->last_vni = info.vni;
+		st->last_seg = seg;
+		d->first[st->nb_runs++] = (uint8_t)n;
 	}
 	inner = p + info.inner_off;
 	if (unlikely(rte_is_multicast_ether_addr((const void *)(inner + 6)))) {
@@ -193,7 +202,7 @@ decap_classify(struct dp_lcore *lc, uint16_t port, const struct dp_ul_ctx *c, bo
 	d->src[n] = dp_fdb_key(idx, inner + 6);
 	d->lf[n] = dp_lf_set_of(lc, d->src[n]);
 	rte_prefetch0(d->lf[n]);
-	d->nb = (uint16_t)(n + 1);
+	st->n = n + 1;
 	return true;
 }
 
@@ -336,25 +345,27 @@ uint64_t
 dp_underlay_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb)
 {
 	struct dp_txc txc = {.b = NULL, .port = UINT16_MAX};
+	struct decap_pass1 st = {.n = 0,
+	                         .nb_runs = 0,
+	                         .last_vni = DECAP_NO_VNI,
+	                         .last_seg = NULL,
+	                         .good_src = DP_UL_SRC_NONE};
 	struct decap_ctx d;
 	const bool hw_cksum = lc->port[port].rx_ip_cksum || lc->port[port].rx_outer_ip_cksum;
 	uint64_t rx_bytes = 0;
 	unsigned nb_out = 0;
 	uint16_t i;
 
-	d.nb = 0;
-	d.last_vni = DECAP_NO_VNI;
-	d.last_seg = NULL;
-	d.good_src = DP_UL_SRC_NONE;
-	d.nb_runs = 0;
 	for (i = 0; i < nb && i < DP_PREFETCH; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < nb; i++) {
 		if (i + DP_PREFETCH < nb)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_PREFETCH], void *));
 		rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
-		decap_classify(lc, port, &lc->ul_ctx, hw_cksum, pkts[i], &d);
+		decap_classify(lc, port, &lc->ul_ctx, hw_cksum, pkts[i], &d, &st);
 	}
+	d.nb = (uint16_t)st.n;
+	d.nb_runs = (uint16_t)st.nb_runs;
 	if (d.nb == 0)
 		return rx_bytes;
 	/* Frames of a burst mostly go to one segment: by runs. */

@@ -33,11 +33,21 @@
  * it is set (one compare instead of two). */
 #define ENCAP_NO_VID UINT16_MAX
 
+/* Pass 1's running state, apart from struct encap_ctx: the context's
+ * address goes to encap_forward(), and for the compiler every call in the
+ * pass (a drop frees an mbuf) could then read it, so its fields would be
+ * stored and reloaded for every frame. A local struct whose address stays
+ * here lives in registers. */
+struct encap_pass1 {
+	unsigned n;        /* frames accepted */
+	unsigned nk;       /* destination runs opened */
+	uint16_t last_vid; /* of last_seg; ENCAP_NO_VID before the first */
+	const struct map_seg *last_seg;
+};
+
 struct encap_ctx {
 	uint16_t nb;
 	uint16_t nb_keys;
-	uint16_t last_vid; /* of last_seg; ENCAP_NO_VID before the first */
-	const struct map_seg *last_seg;
 	struct rte_mbuf *m[DP_BURST_MAX];
 	const struct map_seg *seg[DP_BURST_MAX];
 	uint16_t vid[DP_BURST_MAX];
@@ -104,13 +114,14 @@ encap_flow_hash(const struct rte_mbuf *m, const uint8_t *p, uint32_t len, unsign
 
 /* Pass 1 for one frame: @return true when it goes on. */
 static inline bool
-encap_classify(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, struct encap_ctx *e)
+encap_classify(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, struct encap_ctx *e,
+               struct encap_pass1 *st)
 {
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t len = rte_pktmbuf_data_len(m);
 	const struct map_seg *seg;
 	uint16_t vid = 0, idx;
-	unsigned n = e->nb, nk = e->nb_keys;
+	const unsigned n = st->n, nk = st->nk;
 	uint64_t dst;
 	bool tagged = false;
 
@@ -132,8 +143,8 @@ encap_classify(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, struct en
 	}
 	/* Frames of a burst mostly share a VLAN: its segment is looked up
 	 * once (the pointer stays valid for the whole pass, RCU). */
-	if (likely(vid == e->last_vid)) {
-		seg = e->last_seg;
+	if (likely(vid == st->last_vid)) {
+		seg = st->last_seg;
 		idx = seg->idx;
 	} else {
 		idx = map_access_seg(lc->map, port, vid);
@@ -141,8 +152,8 @@ encap_classify(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, struct en
 			dp_drop(lc, m, DP_DROP_ACC_NO_SEGMENT);
 			return false;
 		}
-		e->last_vid = vid;
-		e->last_seg = seg;
+		st->last_vid = vid;
+		st->last_seg = seg;
 	}
 	if (unlikely(rte_is_multicast_ether_addr((const void *)(p + 6)))) {
 		dp_drop(lc, m, DP_DROP_ACC_SRC_GROUP);
@@ -160,7 +171,7 @@ encap_classify(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, struct en
 	if (nk == 0 || dst != e->keys[nk - 1]) {
 		e->first[nk] = (uint8_t)n;
 		e->keys[nk] = dst;
-		e->nb_keys = (uint16_t)(nk + 1);
+		st->nk = nk + 1;
 	}
 	e->src[n] = dp_fdb_key(idx, p + 6);
 	/* While the headers are at hand; a tagged frame as it will leave. */
@@ -172,7 +183,7 @@ encap_classify(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, struct en
 	 * since the mbuf's last use. */
 	__builtin_prefetch(p - DP_VXLAN_HLEN_IPV4, 1,
 	                   3); /* rte_prefetch0_write() is experimental */
-	e->nb = (uint16_t)(n + 1);
+	st->n = n + 1;
 	return true;
 }
 
@@ -492,23 +503,22 @@ encap_forward(struct dp_lcore *lc, const struct encap_ctx *e)
 uint64_t
 dp_access_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb)
 {
+	struct encap_pass1 st = {.n = 0, .nk = 0, .last_vid = ENCAP_NO_VID, .last_seg = NULL};
 	struct encap_ctx e;
 	uint64_t rx_bytes = 0;
 	unsigned nb_out;
 	uint16_t i;
 
-	e.nb = 0;
-	e.nb_keys = 0;
-	e.last_vid = ENCAP_NO_VID;
-	e.last_seg = NULL;
 	for (i = 0; i < nb && i < DP_PREFETCH; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < nb; i++) {
 		if (i + DP_PREFETCH < nb)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_PREFETCH], void *));
 		rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
-		encap_classify(lc, port, pkts[i], &e);
+		encap_classify(lc, port, pkts[i], &e, &st);
 	}
+	e.nb = (uint16_t)st.n;
+	e.nb_keys = (uint16_t)st.nk;
 	if (e.nb == 0)
 		return rx_bytes;
 	e.first[e.nb_keys] = (uint8_t)e.nb;
