@@ -67,7 +67,9 @@ dp_lf_record(struct dp_lcore *lc, uint64_t key, uint64_t dest, uint16_t vtep)
 	uint64_t now = dp_lf_now(lc), oldest = 0;
 	unsigned victim = 0;
 
-	/* The source's own slot, else an empty one, else the oldest. */
+	/* The source's own slot, else the first empty one (way 0 of a set
+	 * holding one source: dp_lf_lookup() looks there first), else the
+	 * oldest. */
 	for (unsigned w = 0; w < DP_LF_WAYS; w++) {
 		uint64_t age = (now - (set->word[w] >> DP_LF_TIME_SHIFT)) & DP_LF_TIME_MASK;
 
@@ -77,7 +79,7 @@ dp_lf_record(struct dp_lcore *lc, uint64_t key, uint64_t dest, uint16_t vtep)
 		}
 		if (!(set->word[w] & DP_LF_VALID))
 			age = DP_LF_TIME_MASK + 1;
-		if (age >= oldest) {
+		if (age > oldest) {
 			oldest = age;
 			victim = w;
 		}

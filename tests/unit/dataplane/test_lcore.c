@@ -175,14 +175,21 @@ test_lf_eviction(void **state)
 		dp_lf_record(lc, keys[i], i, MAP_VTEP_NONE);
 		lc->now_tsc += 1ull << DP_LF_TICK_SHIFT;
 	}
-	for (unsigned i = 0; i < DP_LF_WAYS; i++)
+	/* Filled in order: a set's first source in way 0, which
+	 * dp_lf_lookup() compares first, the others found by the vector
+	 * probe of all ways. */
+	for (unsigned i = 0; i < DP_LF_WAYS; i++) {
+		assert_true(set->key[i] == keys[i]);
 		assert_true(lf_get(lc, keys[i], i) != 0);
+		assert_true(lf_get(lc, keys[i], i + 1) == 0); /* another destination */
+	}
 	/* Keys[0] was touched again: keys[1] is now the oldest. */
 	dp_lf_record(lc, keys[0], 0, MAP_VTEP_NONE);
 	dp_lf_record(lc, keys[DP_LF_WAYS], 9, MAP_VTEP_NONE);
 	assert_true(lf_get(lc, keys[DP_LF_WAYS], 9) != 0);
 	assert_true(lf_get(lc, keys[0], 0) != 0);
 	assert_true(lf_get(lc, keys[1], 1) == 0);
+	assert_true(set->key[1] == keys[DP_LF_WAYS]); /* in the oldest's way */
 	for (unsigned i = 2; i < DP_LF_WAYS; i++)
 		assert_true(lf_get(lc, keys[i], i) != 0);
 }
