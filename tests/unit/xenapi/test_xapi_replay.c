@@ -313,6 +313,22 @@ wait_state(struct src *s, enum src_state want)
 	return false;
 }
 
+/* The source posts a batch's updates before it counts them in its status,
+ * so a test that saw the updates arrive waits for the count too. */
+static bool
+wait_updates(struct src *s, uint64_t nth)
+{
+	struct src_status st;
+
+	for (int i = 0; i < 1000; i++) {
+		status(s, &st);
+		if (st.updates >= nth)
+			return true;
+		usleep(5000);
+	}
+	return false;
+}
+
 static struct src *
 start(struct mini *m, const struct cfg_manager *mc, struct acc *a)
 {
@@ -362,6 +378,7 @@ test_redirect_sync_migrate(void **state)
 	assert_string_equal(a.u[4].b.host, "xs2.example"); /* the migration */
 	assert_true(a.u[4].recv_ns > 0 && a.u[4].recv_ns <= src_now_ns());
 	assert_true(wait_state(s, SRC_STATE_STREAMING));
+	assert_true(wait_updates(s, 1));
 	status(s, &st);
 	assert_string_equal(st.kind, "xenapi");
 	assert_string_equal(st.server, "https://10.0.0.9:443"); /* HOST_IS_SLAVE followed */
