@@ -160,11 +160,19 @@ def Mgmt(sock):
     return vtepd_mgmt.Session(sock, timeout=60)
 
 
-def managers(sock):
+def ask(sock, command, **args):
+    """One request on a connection of its own. vtepd drops a client after
+    5 s without a request (control/mgmt.c MGMT_TIMEOUT_MS), and under
+    valgrind the waits between these requests take longer than that."""
     m = Mgmt(sock)
-    r = {x["name"]: x for x in m.ask("show managers")["result"]}
-    m.close()
-    return r
+    try:
+        return m.ask(command, **args)
+    finally:
+        m.close()
+
+
+def managers(sock):
+    return {x["name"]: x for x in ask(sock, "show managers")["result"]}
 
 
 def wait_resync(sock, name, before, what):
@@ -225,16 +233,15 @@ def faults(fakes, sock):
 
 
 def reloads(d, fakes, sock, cfg):
-    m = Mgmt(sock)
-    check(m.ask("reload")["ok"], "reload, unchanged")
+    check(ask(sock, "reload")["ok"], "reload, unchanged")
     json.dump(config(d, fakes, extra_segment=True, wait_s=25), open(cfg, "w"))
-    r = m.ask("reload")
+    r = ask(sock, "reload")
     check(r["ok"], "reload: a new segment, both managers changed (restarted) %s" % r)
     open(cfg, "w").write("{ not json")
-    r = m.ask("reload")
+    r = ask(sock, "reload")
     check(not r["ok"], "reload of a broken file refused: %s" % r.get("error", "")[:60])
     json.dump(config(d, fakes), open(cfg, "w"))
-    check(m.ask("reload")["ok"], "reload back to the first configuration")
+    check(ask(sock, "reload")["ok"], "reload back to the first configuration")
     wait_for(lambda: all(x["state"] == "streaming" for x in managers(sock).values()), 60,
              "both managers streaming after the reloads")
 
@@ -282,7 +289,6 @@ def log_after(path, off, words, timeout):
 def xenapi_refusals(d, fakes, sock, cfg):
     """A XenAPI pool whose certificate does not verify against ca_file, and
     one that answers 100 MB (chunked) over HTTPS: both refused, logged."""
-    m = Mgmt(sock)
     openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", d + "/other.key", "-out",
             d + "/other.pem", "-days", "2", "-subj", "/CN=some other CA")
     log = d + "/vtepd.log"
@@ -290,7 +296,7 @@ def xenapi_refusals(d, fakes, sock, cfg):
     # The pool's candidate errors are rate-limited (10 a minute): after the
     # failures above the line may wait for the next minute.
     json.dump(config(d, fakes, xapi_ca=d + "/other.pem"), open(cfg, "w"))
-    check(m.ask("reload")["ok"], "reload: pool1's ca_file is a CA that did not sign its certificate")
+    check(ask(sock, "reload")["ok"], "reload: pool1's ca_file is a CA that did not sign its certificate")
     text = log_after(log, off, ["xenapi pool1", "TLS", "certificate"], 90)
     line = [x for x in (text or "").splitlines() if "TLS" in x][:1]
     check(bool(line) and managers(sock)["pool1"]["state"] != "streaming",
@@ -299,11 +305,11 @@ def xenapi_refusals(d, fakes, sock, cfg):
     off = len(open(log, errors="replace").read())
     json.dump(config(d, fakes, xapi_url="https://127.0.0.3:%d" % srv.server_address[1]),
               open(cfg, "w"))
-    check(m.ask("reload")["ok"], "reload: pool1 at a server answering 100 MB, chunked, over HTTPS")
+    check(ask(sock, "reload")["ok"], "reload: pool1 at a server answering 100 MB, chunked, over HTTPS")
     text = log_after(log, off, ["xenapi pool1", "larger than 67108864 bytes refused"], 60)
     check(text is not None, "the 100 MB response refused while reading, logged")
     json.dump(config(d, fakes), open(cfg, "w"))
-    check(m.ask("reload")["ok"], "reload: pool1 back to the fake pool")
+    check(ask(sock, "reload")["ok"], "reload: pool1 back to the fake pool")
     srv.shutdown()
     wait_for(lambda: managers(sock)["pool1"]["state"] == "streaming", 60, "pool1 streaming again")
 
